@@ -1,0 +1,50 @@
+"""Every module's router under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.tenancy.router import clinics, organizations, regions
+from app.users.router import assignments_router, me_router, roles_router
+from app.users.router import router as users_router
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/health", response_model=Health, responses={503: {"model": Health}})
+async def health(request: Request) -> Health | JSONResponse:
+    """Liveness and database reachability; no authentication. 503 when the database is down."""
+    try:
+        async with request.app.state.database.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        body = Health(status="degraded", database="unavailable").model_dump()
+        return JSONResponse(body, status_code=503)
+    return Health(status="ok", database="ok")
+
+
+api_router = APIRouter(prefix="/api/v1")
+for r in (
+    health_router,
+    auth_router,
+    me_router,
+    roles_router,
+    organizations,
+    regions,
+    clinics,
+    users_router,
+    assignments_router,
+    audit_router,
+):
+    api_router.include_router(r)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from app.kit.models import JSONType, UTCDateTime
+
+
+class AuditEvent(SQLModel, table=True):
+    """An append-only, hash-chained record of a security- or content-relevant action.
+
+    ``details`` holds ids, flags and hashes only, never personal content (SEC-24), so erasing
+    a person never requires editing the audit log.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    seq: int = Field(unique=True)
+    occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
+    organization_id: uuid.UUID | None = Field(default=None, index=True)
+    clinic_id: uuid.UUID | None = Field(default=None, index=True)
+    actor_id: uuid.UUID | None = Field(default=None, index=True)
+    action: str = Field(max_length=64, index=True)
+    target_type: str | None = Field(default=None, max_length=64)
+    target_id: str | None = Field(default=None, max_length=64, index=True)
+    ip: str | None = Field(default=None, max_length=64)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)  # type: ignore[call-overload]
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

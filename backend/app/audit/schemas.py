@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from app.kit.schemas import Schema
+
+
+class AuditEventRead(Schema):
+    id: uuid.UUID
+    seq: int
+    occurred_at: datetime
+    action: str
+    actor_id: uuid.UUID | None
+    actor_name: str | None = None
+    target_type: str | None
+    target_id: str | None
+    clinic_id: uuid.UUID | None
+    ip: str | None
+    details: dict[str, Any]
+
+
+class AuditEventPage(Schema):
+    items: list[AuditEventRead]
+    next_cursor: str | None
+
+
+class AuditVerification(Schema):
+    ok: bool
+    checked: int
+    first_broken_id: uuid.UUID | None

@@ -1,0 +1,233 @@
+"""Write and read the append-only, hash-chained audit log (SEC-24/25)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.models import AuditEvent
+from app.auth.permissions import Permission
+from app.kit.pagination import CursorParams, paginate
+from app.kit.time import utc_now
+from app.users.models import User
+
+if TYPE_CHECKING:
+    from app.auth.subject import AuthSubject
+
+GENESIS = "0" * 64
+_CHAIN_LOCK_ID = 7_364_221  # pg_advisory_xact_lock key serialising appends to the chain
+
+
+def _canonical(event: AuditEvent) -> str:
+    return json.dumps(
+        {
+            "seq": event.seq,
+            "occurred_at": event.occurred_at.isoformat(),
+            "organization_id": str(event.organization_id) if event.organization_id else None,
+            "clinic_id": str(event.clinic_id) if event.clinic_id else None,
+            "actor_id": str(event.actor_id) if event.actor_id else None,
+            "action": event.action,
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "ip": event.ip,
+            "details": event.details,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
+
+
+@dataclass
+class AuditFilters:
+    action: str | None = None
+    actor_id: uuid.UUID | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    clinic_id: uuid.UUID | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_id: uuid.UUID | None
+
+
+class AuditService:
+    async def record(
+        self,
+        session: AsyncSession,
+        action: str,
+        *,
+        subject: AuthSubject | None = None,
+        actor_id: uuid.UUID | None = None,
+        organization_id: uuid.UUID | None = None,
+        clinic_id: uuid.UUID | None = None,
+        target_type: str | None = None,
+        target_id: uuid.UUID | str | None = None,
+        ip: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        """Append one event in the caller's transaction; it commits or rolls back with it."""
+        bind = session.get_bind()
+        if bind.dialect.name == "postgresql":
+            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_ID})
+        last = (
+            await session.execute(
+                select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+            )
+        ).first()
+        event = AuditEvent(
+            seq=(last.seq + 1) if last else 1,
+            occurred_at=utc_now(),
+            organization_id=organization_id or (subject.organization_id if subject else None),
+            clinic_id=clinic_id,
+            actor_id=actor_id or (subject.user.id if subject else None),
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id) if target_id is not None else None,
+            ip=ip,
+            details=details or {},
+            prev_hash=last.hash if last else GENESIS,
+            hash="",
+        )
+        event.hash = chain_hash(event.prev_hash, event)
+        session.add(event)
+        await session.flush()
+        return event
+
+    def readable_statement(self, subject: AuthSubject) -> Select[Any]:
+        """Org-wide audit readers see the organization's events (and the installation's
+        unattributed ones, e.g. failed logins for unknown e-mails); clinic-scoped readers
+        see only events of their clinics."""
+        statement = select(AuditEvent)
+        if subject.has_org(Permission.audit_read):
+            return statement.where(
+                or_(
+                    AuditEvent.organization_id == subject.organization_id,  # type: ignore[arg-type]
+                    AuditEvent.organization_id.is_(None),  # type: ignore[union-attr]
+                )
+            )
+        clinic_ids = subject.clinic_ids(Permission.audit_read)
+        return statement.where(
+            AuditEvent.organization_id == subject.organization_id,  # type: ignore[arg-type]
+            AuditEvent.clinic_id.in_(clinic_ids),  # type: ignore[union-attr]
+        )
+
+    def _filtered(self, subject: AuthSubject, filters: AuditFilters) -> Select[Any]:
+        statement = self.readable_statement(subject)
+        conditions = {
+            AuditEvent.action: filters.action,
+            AuditEvent.actor_id: filters.actor_id,
+            AuditEvent.target_type: filters.target_type,
+            AuditEvent.target_id: filters.target_id,
+            AuditEvent.clinic_id: filters.clinic_id,
+        }
+        for column, value in conditions.items():
+            if value is not None:
+                statement = statement.where(column == value)
+        if filters.occurred_from:
+            statement = statement.where(AuditEvent.occurred_at >= filters.occurred_from)  # type: ignore[arg-type]
+        if filters.occurred_to:
+            statement = statement.where(AuditEvent.occurred_at < filters.occurred_to)  # type: ignore[arg-type]
+        return statement
+
+    async def list(
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        filters: AuditFilters,
+        params: CursorParams,
+    ) -> tuple[Sequence[AuditEvent], dict[uuid.UUID, str], str | None]:
+        rows, next_cursor = await paginate(
+            session,
+            self._filtered(subject, filters),
+            params,
+            sort=AuditEvent.occurred_at,  # type: ignore[arg-type]
+            id_column=AuditEvent.id,  # type: ignore[arg-type]
+            descending=True,
+        )
+        return rows, await self._actor_names(session, subject, rows), next_cursor
+
+    async def _actor_names(
+        self, session: AsyncSession, subject: AuthSubject, rows: Sequence[AuditEvent]
+    ) -> dict[uuid.UUID, str]:
+        ids = {r.actor_id for r in rows if r.actor_id}
+        if not ids:
+            return {}
+        result = await session.execute(
+            select(User.id, User.full_name).where(
+                User.id.in_(ids),  # type: ignore[attr-defined]
+                User.organization_id == subject.organization_id,  # type: ignore[arg-type]
+            )
+        )
+        return {row.id: row.full_name for row in result}
+
+    async def export_csv(
+        self, session: AsyncSession, subject: AuthSubject, filters: AuditFilters
+    ) -> AsyncIterator[str]:
+        """Stream every matching event, newest first, as CSV rows."""
+        statement = self._filtered(subject, filters).order_by(
+            AuditEvent.occurred_at.desc(),  # type: ignore[attr-defined]
+            AuditEvent.id.desc(),  # type: ignore[attr-defined]
+        )
+        columns = [
+            "occurred_at", "action", "actor_id", "actor_name", "target_type", "target_id",
+            "clinic_id", "ip", "details", "hash",
+        ]  # fmt: skip
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        yield buffer.getvalue()
+        result = await session.stream_scalars(statement.execution_options(yield_per=500))
+        async for batch in result.partitions(500):
+            names = await self._actor_names(session, subject, batch)
+            buffer.seek(0)
+            buffer.truncate()
+            for e in batch:
+                writer.writerow(
+                    [
+                        e.occurred_at.isoformat(), e.action, e.actor_id or "",
+                        names.get(e.actor_id, "") if e.actor_id else "", e.target_type or "",
+                        e.target_id or "", e.clinic_id or "", e.ip or "",
+                        json.dumps(e.details, sort_keys=True), e.hash,
+                    ]  # fmt: skip
+                )
+            yield buffer.getvalue()
+
+    async def verify(self, session: AsyncSession) -> VerifyResult:
+        """Walk the whole chain; report the first event whose hash or link does not match."""
+        prev = GENESIS
+        checked = 0
+        result = await session.stream_scalars(
+            select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)  # type: ignore[arg-type]
+        )
+        async for event in result:
+            checked += 1
+            if event.prev_hash != prev or chain_hash(prev, event) != event.hash:
+                return VerifyResult(False, checked, event.id)
+            prev = event.hash
+        return VerifyResult(True, checked, None)
+
+    async def count(self, session: AsyncSession) -> int:
+        return int((await session.execute(select(func.count()).select_from(AuditEvent))).scalar_one())
+
+
+audit_service = AuditService()

@@ -1,0 +1,29 @@
+"""Permission aliases for routes (one place, SEC-3) and the auth service dependency."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.auth.permissions import Permission
+from app.auth.service import AuthService
+from app.auth.subject import AuthSubject, Authenticator
+
+
+def _auth_service(request: Request) -> AuthService:
+    service: AuthService = request.app.state.auth_service
+    return service
+
+
+AuthServiceDep = Annotated[AuthService, Depends(_auth_service)]
+
+# User accounts are organization-wide identities: only organization-level admins manage them.
+UsersManage = Annotated[
+    AuthSubject, Depends(Authenticator(Permission.users_manage, org_level=True))
+]
+OrganizationManage = Annotated[
+    AuthSubject, Depends(Authenticator(Permission.organization_manage, org_level=True))
+]
+ClinicsManage = Annotated[AuthSubject, Depends(Authenticator(Permission.organization_manage))]
+AuditRead = Annotated[AuthSubject, Depends(Authenticator(Permission.audit_read))]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, or_
+
+from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
+from app.kit.time import utc_now
+from app.worker import task
+from app.worker.runner import TaskContext
+
+
+@task("auth.purge_expired", every=timedelta(hours=1))
+async def purge_expired(ctx: TaskContext) -> None:
+    """Delete sessions, refresh tokens, reset links and throttles nobody can use any more."""
+    now = utc_now()
+    cutoff = now - timedelta(days=1)
+    async with ctx.database.session_scope() as session:
+        dead = (
+            UserSession.absolute_expires_at < cutoff,  # type: ignore[operator]
+            UserSession.revoked_at < cutoff,  # type: ignore[operator]
+        )
+        from sqlalchemy import select
+
+        dead_ids = select(UserSession.id).where(or_(*dead))
+        await session.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(dead_ids)))  # type: ignore[attr-defined]
+        await session.execute(delete(UserSession).where(or_(*dead)))
+        await session.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff))  # type: ignore[arg-type]
+        await session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.window_started_at < cutoff,  # type: ignore[arg-type]
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),  # type: ignore[union-attr,operator]
+            )
+        )

@@ -1,0 +1,113 @@
+"""Settings from the environment (prefix ``KLINIKFUNK_``); defaults give the embedded mode."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KLINIKFUNK_", extra="ignore")
+
+    env: Environment = Environment.development
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy async URL; SQLite in the data dir when unset."
+    )
+    demo: bool = False
+    demo_password: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    public_url: str | None = Field(
+        default=None, description="Base URL users open; used in password links."
+    )
+    spa_dir: Path = REPO_ROOT / "frontend" / "dist"
+    embedded_worker: bool = Field(
+        default=True, description="Run the worker inside `klinikfunk serve` (SQLite default)."
+    )
+    worker_concurrency: int = 4
+    worker_poll_seconds: float = 1.0
+    job_lease_seconds: int = 300
+
+    access_token_minutes: int = 15
+    jwt_issuer: str = "klinikfunk"
+    jwt_audience: str = "klinikfunk-api"
+    cookie_secure: bool = True
+    cors_origins: list[str] = []
+
+    # Sessions (SEC-32): idle and absolute lifetimes, longer for moderators on phones.
+    session_idle_minutes: int = 120
+    session_absolute_hours: int = 12
+    moderator_session_idle_hours: int = 24
+    moderator_session_absolute_days: int = 30
+    password_reset_hours: int = 24
+
+    # Login throttling (SEC-15).
+    login_slowdown_after: int = 3
+    login_slowdown_max_seconds: float = 2.0
+    login_lock_after: int = 10
+    login_ip_lock_after: int = 50
+    login_window_minutes: int = 15
+    login_lock_minutes: int = 15
+
+    # argon2id parameters; the defaults are argon2-cffi's RFC 9106 low-memory profile.
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env is Environment.production:
+            if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("KLINIKFUNK_SECRET_KEY (>= 32 chars) is required in production")
+            if self.is_sqlite:
+                raise ValueError("production needs PostgreSQL (KLINIKFUNK_DATABASE_URL)")
+            if self.argon2_memory_cost < 19456:
+                raise ValueError("argon2 memory cost below the OWASP minimum")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'klinikfunk.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def signing_key(self) -> str:
+        """The JWT key: from the environment, else generated once into the data dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

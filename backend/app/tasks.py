@@ -1,0 +1,3 @@
+"""Imports every module's tasks so the worker registry knows them all."""
+
+import app.auth.tasks  # noqa: F401

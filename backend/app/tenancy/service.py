@@ -1,0 +1,194 @@
+"""Organizations, regions and clinics, and the one scope helper every module builds on."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import audit_service
+from app.auth.permissions import Permission
+from app.auth.subject import AuthSubject
+from app.kit.errors import Conflict, NotFound, field_error
+from app.kit.pagination import CursorParams, paginate
+from app.tenancy.models import Clinic, Organization, Region
+from app.tenancy.schemas import (
+    ClinicCreate,
+    ClinicUpdate,
+    OrganizationUpdate,
+    RegionCreate,
+    RegionUpdate,
+)
+
+
+def readable_clinic_ids(subject: AuthSubject, permission: Permission | None = None) -> set[uuid.UUID]:
+    """The clinics whose objects the subject may see (with ``permission``, if given)."""
+    return subject.clinic_ids(permission)
+
+
+def _changes(obj: Any, update: Any) -> dict[str, dict[str, Any]]:
+    """Apply a partial update; return ``{field: {"before", "after"}}`` for the audit log."""
+    changed: dict[str, dict[str, Any]] = {}
+    for key, value in update.model_dump(exclude_unset=True).items():
+        before = getattr(obj, key)
+        if before != value:
+            setattr(obj, key, value)
+            changed[key] = {"before": _plain(before), "after": _plain(value)}
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+class TenancyService:
+    # Organizations -------------------------------------------------------------------------
+    async def list_organizations(
+        self, session: AsyncSession, subject: AuthSubject
+    ) -> Sequence[Organization]:
+        return [await self.get_organization(session, subject, subject.organization_id)]
+
+    async def get_organization(
+        self, session: AsyncSession, subject: AuthSubject, organization_id: uuid.UUID
+    ) -> Organization:
+        org = await session.get(Organization, organization_id)
+        if org is None or org.id != subject.organization_id:
+            raise NotFound("No such organization.")
+        return org
+
+    async def update_organization(
+        self, session: AsyncSession, subject: AuthSubject, org: Organization, data: OrganizationUpdate
+    ) -> Organization:
+        changes = _changes(org, data)
+        if changes:
+            await session.flush()
+            await audit_service.record(
+                session, "organization.updated", subject=subject, target_type="organization",
+                target_id=org.id, details={"changes": changes},
+            )  # fmt: skip
+        return org
+
+    # Regions -------------------------------------------------------------------------------
+    def regions_statement(self, subject: AuthSubject) -> Select[Any]:
+        statement = select(Region).where(Region.organization_id == subject.organization_id)  # type: ignore[arg-type]
+        if subject.has_org(Permission.organization_manage):
+            return statement
+        clinic_regions = select(Clinic.region_id).where(
+            Clinic.id.in_(readable_clinic_ids(subject))  # type: ignore[attr-defined]
+        )
+        return statement.where(Region.id.in_(clinic_regions))  # type: ignore[attr-defined]
+
+    async def list_regions(
+        self, session: AsyncSession, subject: AuthSubject, params: CursorParams
+    ) -> tuple[Sequence[Region], str | None]:
+        return await paginate(
+            session, self.regions_statement(subject), params,
+            sort=Region.name, id_column=Region.id,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    async def get_region(
+        self, session: AsyncSession, subject: AuthSubject, region_id: uuid.UUID
+    ) -> Region:
+        region = (
+            await session.execute(self.regions_statement(subject).where(Region.id == region_id))  # type: ignore[arg-type]
+        ).scalar_one_or_none()
+        if region is None:
+            raise NotFound("No such region.")
+        return region
+
+    async def create_region(
+        self, session: AsyncSession, subject: AuthSubject, data: RegionCreate
+    ) -> Region:
+        region = Region(organization_id=subject.organization_id, name=data.name)
+        session.add(region)
+        await self._flush_unique(session, "A region with this name exists already.")
+        await audit_service.record(
+            session, "region.created", subject=subject, target_type="region", target_id=region.id
+        )
+        return region
+
+    async def update_region(
+        self, session: AsyncSession, subject: AuthSubject, region: Region, data: RegionUpdate
+    ) -> Region:
+        changes = _changes(region, data)
+        if changes:
+            await self._flush_unique(session, "A region with this name exists already.")
+            await audit_service.record(
+                session, "region.updated", subject=subject, target_type="region",
+                target_id=region.id, details={"changes": changes},
+            )  # fmt: skip
+        return region
+
+    # Clinics -------------------------------------------------------------------------------
+    def clinics_statement(self, subject: AuthSubject) -> Select[Any]:
+        statement = select(Clinic).where(Clinic.organization_id == subject.organization_id)  # type: ignore[arg-type]
+        if subject.has_org(Permission.organization_manage):
+            return statement
+        return statement.where(Clinic.id.in_(readable_clinic_ids(subject)))  # type: ignore[attr-defined]
+
+    async def list_clinics(
+        self, session: AsyncSession, subject: AuthSubject, params: CursorParams
+    ) -> tuple[Sequence[Clinic], str | None]:
+        return await paginate(
+            session, self.clinics_statement(subject), params,
+            sort=Clinic.name, id_column=Clinic.id,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    async def get_clinic(
+        self, session: AsyncSession, subject: AuthSubject, clinic_id: uuid.UUID
+    ) -> Clinic:
+        clinic = (
+            await session.execute(self.clinics_statement(subject).where(Clinic.id == clinic_id))  # type: ignore[arg-type]
+        ).scalar_one_or_none()
+        if clinic is None:
+            raise NotFound("No such clinic.")
+        return clinic
+
+    async def _check_region(
+        self, session: AsyncSession, subject: AuthSubject, region_id: uuid.UUID | None
+    ) -> None:
+        if region_id is None:
+            return
+        region = await session.get(Region, region_id)
+        if region is None or region.organization_id != subject.organization_id:
+            raise field_error("body.region_id", "No such region in your organization.")
+
+    async def create_clinic(
+        self, session: AsyncSession, subject: AuthSubject, data: ClinicCreate
+    ) -> Clinic:
+        await self._check_region(session, subject, data.region_id)
+        clinic = Clinic(organization_id=subject.organization_id, **data.model_dump())
+        session.add(clinic)
+        await self._flush_unique(session, "A clinic with this slug exists already.")
+        await audit_service.record(
+            session, "clinic.created", subject=subject, clinic_id=clinic.id,
+            target_type="clinic", target_id=clinic.id,
+        )  # fmt: skip
+        return clinic
+
+    async def update_clinic(
+        self, session: AsyncSession, subject: AuthSubject, clinic: Clinic, data: ClinicUpdate
+    ) -> Clinic:
+        if "region_id" in data.model_fields_set:
+            await self._check_region(session, subject, data.region_id)
+        changes = _changes(clinic, data)
+        if changes:
+            await self._flush_unique(session, "A clinic with this slug exists already.")
+            await audit_service.record(
+                session, "clinic.updated", subject=subject, clinic_id=clinic.id,
+                target_type="clinic", target_id=clinic.id, details={"changes": changes},
+            )  # fmt: skip
+        return clinic
+
+    async def _flush_unique(self, session: AsyncSession, message: str) -> None:
+        try:
+            await session.flush()
+        except IntegrityError as exc:
+            raise Conflict(message) from exc
+
+
+tenancy_service = TenancyService()
