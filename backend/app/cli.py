@@ -101,7 +101,7 @@ def worker() -> None:
     """Run a background worker (any number of them against PostgreSQL)."""
     import signal
 
-    import app.models  # noqa: F401
+    import app.models
     import app.tasks  # noqa: F401
     from app.kit.db import Database
     from app.worker.runner import Worker
@@ -139,9 +139,19 @@ def create_admin(
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    password = password or os.environ.get("KLINIKFUNK_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    password = (
+        password or os.environ.get("KLINIKFUNK_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    )
     try:
-        asyncio.run(create(settings, email=email, full_name=full_name, organization=organization, password=password))
+        asyncio.run(
+            create(
+                settings,
+                email=email,
+                full_name=full_name,
+                organization=organization,
+                password=password,
+            )
+        )
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -165,7 +175,9 @@ def openapi_document() -> str:
     from app.main import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), secret_key="openapi-" + "x" * 32, embedded_worker=False)
+        settings = Settings(
+            data_dir=Path(tmp), secret_key="openapi-" + "x" * 32, embedded_worker=False
+        )
         spec = create_app(settings).openapi()
     return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=100)
 

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-import app.models  # noqa: F401  (registers every table)
+import app.models
 import app.tasks  # noqa: F401  (registers every task)
 from app.api import api_router
 from app.auth.service import AuthService
@@ -78,7 +78,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             allow_origins=settings.cors_origins,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-Klinikfunk-Client", "Idempotency-Key"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-Klinikfunk-Client",
+                "Idempotency-Key",
+            ],
         )
     app.add_middleware(SecurityHeaders)
     app.include_router(api_router)
@@ -93,7 +98,7 @@ def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
         app.mount("/assets", StaticFiles(directory=spa_dir / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str, request: Request) -> Response:
+    def spa(path: str, request: Request) -> Response:
         if path.startswith("api/") or path == "api":
             raise NotFound("No such API endpoint.")
         candidate = (spa_dir / path).resolve()

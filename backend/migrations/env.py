@@ -48,7 +48,9 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=_url(), target_metadata=metadata, render_as_batch=True, literal_binds=True)
+    context.configure(
+        url=_url(), target_metadata=metadata, render_as_batch=True, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

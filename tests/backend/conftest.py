@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fixtures.world import World, build_world
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -20,7 +21,6 @@ from app.config import Environment, Settings
 from app.kit.db import Database
 from app.kit.migrations import upgrade
 from app.main import create_app
-from fixtures.world import World, build_world
 
 ENGINE = os.environ.get("KLINIKFUNK_TEST_DATABASE", "sqlite")
 PG_URL = os.environ.get(
@@ -55,9 +55,7 @@ def scratch_databases() -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="session")
-def new_empty_database(
-    tmp_path_factory: pytest.TempPathFactory, scratch_databases: list[str]
-):  # type: ignore[no-untyped-def]
+def new_empty_database(tmp_path_factory: pytest.TempPathFactory, scratch_databases: list[str]):  # type: ignore[no-untyped-def]
     """A factory for empty databases of the engine under test; returns their URLs."""
 
     def make() -> str:

@@ -24,17 +24,23 @@ router = APIRouter(
 
 
 def _filters(
-    action: Annotated[str | None, Query(max_length=64, description="e.g. `auth.login_failed`")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="e.g. `auth.login_failed`")
+    ] = None,
     actor_id: uuid.UUID | None = None,
     target_type: Annotated[str | None, Query(max_length=64)] = None,
     target_id: Annotated[str | None, Query(max_length=64)] = None,
     clinic_id: uuid.UUID | None = None,
-    from_: Annotated[datetime | None, Query(alias="from", description="Inclusive, ISO 8601 with offset.")] = None,
+    from_: Annotated[
+        datetime | None, Query(alias="from", description="Inclusive, ISO 8601 with offset.")
+    ] = None,
     to: Annotated[datetime | None, Query(description="Exclusive, ISO 8601 with offset.")] = None,
 ) -> AuditFilters:
     for name, value in (("from", from_), ("to", to)):
         if value is not None and value.tzinfo is None:
-            raise field_error(f"query.{name}", "Give a time zone offset, e.g. 2026-11-24T09:00:00+01:00.")
+            raise field_error(
+                f"query.{name}", "Give a time zone offset, e.g. 2026-11-24T09:00:00+01:00."
+            )
     if from_ and to and from_ >= to:
         raise field_error("query.to", "`to` must be after `from`.")
     return AuditFilters(action, actor_id, target_type, target_id, clinic_id, from_, to)
@@ -50,8 +56,8 @@ async def list_audit_events(
     """The append-only audit log, newest first. Readable by admins and privacy officers."""
     rows, names, cursor = await audit_service.list(session, subject, filters, page)
     items = [
-        AuditEventRead.model_validate(e).model_copy(
-            update={"actor_name": names.get(e.actor_id) if e.actor_id else None}
+        AuditEventRead.model_validate(
+            {**e.model_dump(), "actor_name": names.get(e.actor_id) if e.actor_id else None}
         )
         for e in rows
     ]
@@ -61,7 +67,9 @@ async def list_audit_events(
 @router.get(
     "/export.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}},
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}
+    },
 )
 async def export_audit_events(
     request: Request, subject: AuditRead, session: DbSession, filters: Filters
@@ -89,4 +97,6 @@ async def export_audit_events(
 async def verify_audit_chain(subject: AuditRead, session: DbSession) -> AuditVerification:
     """Recompute the hash chain; `first_broken_id` names the first altered or missing link."""
     result = await audit_service.verify(session)
-    return AuditVerification(ok=result.ok, checked=result.checked, first_broken_id=result.first_broken_id)
+    return AuditVerification(
+        ok=result.ok, checked=result.checked, first_broken_id=result.first_broken_id
+    )

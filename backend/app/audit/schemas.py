@@ -13,7 +13,7 @@ class AuditEventRead(Schema):
     occurred_at: datetime
     action: str
     actor_id: uuid.UUID | None
-    actor_name: str | None = None
+    actor_name: str | None
     target_type: str | None
     target_id: str | None
     clinic_id: uuid.UUID | None

@@ -204,11 +204,17 @@ class AuditService:
             for e in batch:
                 writer.writerow(
                     [
-                        e.occurred_at.isoformat(), e.action, e.actor_id or "",
-                        names.get(e.actor_id, "") if e.actor_id else "", e.target_type or "",
-                        e.target_id or "", e.clinic_id or "", e.ip or "",
-                        json.dumps(e.details, sort_keys=True), e.hash,
-                    ]  # fmt: skip
+                        e.occurred_at.isoformat(),
+                        e.action,
+                        e.actor_id or "",
+                        names.get(e.actor_id, "") if e.actor_id else "",
+                        e.target_type or "",
+                        e.target_id or "",
+                        e.clinic_id or "",
+                        e.ip or "",
+                        json.dumps(e.details, sort_keys=True),
+                        e.hash,
+                    ]
                 )
             yield buffer.getvalue()
 
@@ -227,7 +233,9 @@ class AuditService:
         return VerifyResult(True, checked, None)
 
     async def count(self, session: AsyncSession) -> int:
-        return int((await session.execute(select(func.count()).select_from(AuditEvent))).scalar_one())
+        return int(
+            (await session.execute(select(func.count()).select_from(AuditEvent))).scalar_one()
+        )
 
 
 audit_service = AuditService()

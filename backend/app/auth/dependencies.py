@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from app.auth.permissions import Permission
 from app.auth.service import AuthService
-from app.auth.subject import AuthSubject, Authenticator
+from app.auth.subject import Authenticator, AuthSubject
 
 
 def _auth_service(request: Request) -> AuthService:

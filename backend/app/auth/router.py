@@ -31,7 +31,11 @@ ClientHeader = Annotated[
 
 
 def cookie_name(request: Request) -> str:
-    return "__Host-klinikfunk_refresh" if request.app.state.settings.cookie_secure else "klinikfunk_refresh"
+    return (
+        "__Host-klinikfunk_refresh"
+        if request.app.state.settings.cookie_secure
+        else "klinikfunk_refresh"
+    )
 
 
 def _check_browser_origin(request: Request, client: str | None) -> None:
@@ -46,21 +50,27 @@ def _check_browser_origin(request: Request, client: str | None) -> None:
         raise Forbidden("Cross-origin requests may not use the sign-in cookie.")
 
 
-def _respond(request: Request, response: Response, issued: IssuedTokens, client: str | None) -> TokenPair:
+def _respond(
+    request: Request, response: Response, issued: IssuedTokens, client: str | None
+) -> TokenPair:
     refresh_token: str | None = issued.refresh_token
     if client == WEB_CLIENT:
         settings = request.app.state.settings
         response.set_cookie(
             cookie_name(request),
             issued.refresh_token,
-            max_age=int((issued.session.absolute_expires_at - issued.session.created_at).total_seconds()),
+            max_age=int(
+                (issued.session.absolute_expires_at - issued.session.created_at).total_seconds()
+            ),
             path="/",
             secure=settings.cookie_secure,
             httponly=True,
             samesite="strict",
         )
         refresh_token = None
-    return TokenPair(access_token=issued.access_token, expires_in=issued.expires_in, refresh_token=refresh_token)
+    return TokenPair(
+        access_token=issued.access_token, expires_in=issued.expires_in, refresh_token=refresh_token
+    )
 
 
 @router.post(
@@ -155,4 +165,3 @@ async def reset_password(
     """Set a new password with the one-time link an administrator created. Ends all sessions."""
     await auth.reset_password(session, body.token, body.new_password, ip=client_ip(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-

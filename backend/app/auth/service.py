@@ -55,7 +55,13 @@ class AuthService:
 
     # Login ---------------------------------------------------------------------------------
     async def login(
-        self, session: AsyncSession, email: str, password: str, *, ip: str | None, user_agent: str | None
+        self,
+        session: AsyncSession,
+        email: str,
+        password: str,
+        *,
+        ip: str | None,
+        user_agent: str | None,
     ) -> IssuedTokens:
         email = email.strip().lower()
         now = utc_now()
@@ -70,9 +76,7 @@ class AuthService:
                 )  # fmt: skip
                 raise LoginLocked(self._lock_message(wait), retry_after=wait)
 
-        user = (
-            await session.execute(select(User).where(User.email == email))
-        ).scalar_one_or_none()
+        user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
         valid = self.passwords.verify(user.password_hash if user else None, password)
         if not valid or user is None or not user.is_active:
             await self._record_failure(session, throttles, now, user, ip)
@@ -144,7 +148,9 @@ class AuthService:
                 else self.settings.login_ip_lock_after
             )
             if throttle.failures >= limit:
-                throttle.locked_until = current + timedelta(minutes=self.settings.login_lock_minutes)
+                throttle.locked_until = current + timedelta(
+                    minutes=self.settings.login_lock_minutes
+                )
         await session.flush()
         await audit_service.record(
             session, "auth.login_failed",
@@ -206,7 +212,9 @@ class AuthService:
         await session.flush()
         return IssuedTokens(access, int(lifetime.total_seconds()), refresh, user_session)
 
-    async def refresh(self, session: AsyncSession, refresh_token: str, *, ip: str | None) -> IssuedTokens:
+    async def refresh(
+        self, session: AsyncSession, refresh_token: str, *, ip: str | None
+    ) -> IssuedTokens:
         """Rotate: the token is used up and a new one issued; a reused token ends the session."""
         token = (
             await session.execute(
@@ -245,12 +253,16 @@ class AuthService:
         user_session.idle_expires_at = min(now + idle, user_session.absolute_expires_at)
         return await self._issue(session, user_session)
 
-    async def logout(self, session: AsyncSession, refresh_token: str | None, *, session_id: uuid.UUID | None) -> None:
+    async def logout(
+        self, session: AsyncSession, refresh_token: str | None, *, session_id: uuid.UUID | None
+    ) -> None:
         """End one session, found by refresh token (cookie or body) or by the access token."""
         if refresh_token is not None:
             token = (
                 await session.execute(
-                    select(RefreshToken).where(RefreshToken.token_hash == hash_secret(refresh_token))
+                    select(RefreshToken).where(
+                        RefreshToken.token_hash == hash_secret(refresh_token)
+                    )
                 )
             ).scalar_one_or_none()
             session_id = token.session_id if token else session_id
@@ -272,7 +284,12 @@ class AuthService:
         user_session.revoked_reason = reason
 
     async def revoke_all_sessions(
-        self, session: AsyncSession, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        reason: str,
+        *,
+        keep: uuid.UUID | None = None,
     ) -> None:
         statement = (
             update(UserSession)
@@ -285,7 +302,12 @@ class AuthService:
 
     # Passwords -----------------------------------------------------------------------------
     async def set_password(
-        self, session: AsyncSession, user: User, new_password: str, *, keep_session: uuid.UUID | None
+        self,
+        session: AsyncSession,
+        user: User,
+        new_password: str,
+        *,
+        keep_session: uuid.UUID | None,
     ) -> None:
         check_password_policy(new_password, email=user.email)
         user.password_hash = self.passwords.hash(new_password)
@@ -319,7 +341,9 @@ class AuthService:
     ) -> None:
         token = (
             await session.execute(
-                select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_secret(secret))
+                select(PasswordResetToken).where(
+                    PasswordResetToken.token_hash == hash_secret(secret)
+                )
             )
         ).scalar_one_or_none()
         if token is None or token.used_at is not None or token.expires_at <= utc_now():

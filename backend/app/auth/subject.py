@@ -74,9 +74,7 @@ def effective_permissions(
     return frozenset(org), {cid: frozenset(p) for cid, p in per_clinic.items()}
 
 
-async def load_subject(
-    session: AsyncSession, user: User, session_id: uuid.UUID
-) -> AuthSubject:
+async def load_subject(session: AsyncSession, user: User, session_id: uuid.UUID) -> AuthSubject:
     assignments = list(
         (
             await session.execute(select(RoleAssignment).where(RoleAssignment.user_id == user.id))
@@ -85,7 +83,8 @@ async def load_subject(
     clinics = (
         await session.execute(
             select(Clinic).where(
-                Clinic.organization_id == user.organization_id, Clinic.is_active.is_(True)  # type: ignore[attr-defined]
+                Clinic.organization_id == user.organization_id,
+                Clinic.is_active.is_(True),  # type: ignore[attr-defined]
             )
         )
     ).scalars()

@@ -25,7 +25,9 @@ async def purge_expired(ctx: TaskContext) -> None:
         dead_ids = select(UserSession.id).where(or_(*dead))
         await session.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(dead_ids)))  # type: ignore[attr-defined]
         await session.execute(delete(UserSession).where(or_(*dead)))
-        await session.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff))  # type: ignore[arg-type]
+        await session.execute(
+            delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff)
+        )  # type: ignore[arg-type]
         await session.execute(
             delete(LoginThrottle).where(
                 LoginThrottle.window_started_at < cutoff,  # type: ignore[arg-type]

@@ -50,7 +50,9 @@ def demo_password(settings: Settings) -> str:
 
 
 async def has_data(session: AsyncSession) -> bool:
-    return bool((await session.execute(select(func.count()).select_from(Organization))).scalar_one())
+    return bool(
+        (await session.execute(select(func.count()).select_from(Organization))).scalar_one()
+    )
 
 
 async def seed_demo(session: AsyncSession, settings: Settings, password: str) -> list[str]:
@@ -93,9 +95,12 @@ async def seed_demo(session: AsyncSession, settings: Settings, password: str) ->
             scope_type, scope_id = ScopeType.clinic, clinics[demo.scope].id
         session.add(
             RoleAssignment(
-                user_id=user.id, organization_id=org.id, role=demo.role,
-                scope_type=scope_type, scope_id=scope_id,
-            )  # fmt: skip
+                user_id=user.id,
+                organization_id=org.id,
+                role=demo.role,
+                scope_type=scope_type,
+                scope_id=scope_id,
+            )
         )
         emails.append(user.email)
     await session.flush()

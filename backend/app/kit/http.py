@@ -58,7 +58,10 @@ class BodyLimit:
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             response = problem_response(
-                413, "Payload too large", "The request body is larger than 1 MiB.", "payload-too-large"
+                413,
+                "Payload too large",
+                "The request body is larger than 1 MiB.",
+                "payload-too-large",
             )
             await response(scope, receive, send)
             return
@@ -77,7 +80,10 @@ class BodyLimit:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
             response = problem_response(
-                413, "Payload too large", "The request body is larger than 1 MiB.", "payload-too-large"
+                413,
+                "Payload too large",
+                "The request body is larger than 1 MiB.",
+                "payload-too-large",
             )
             await response(scope, receive, send)
 

@@ -8,8 +8,10 @@ import re
 _PATTERNS = [
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[redacted]"),
     (
-        re.compile(r"(?i)((?:access_|refresh_|reset_)?token|password|secret|authorization|cookie)"
-                   r"(\"?\s*[=:]\s*\"?)[^\s&\"',;]+"),
+        re.compile(
+            r"(?i)((?:access_|refresh_|reset_)?token|password|secret|authorization|cookie)"
+            r"(\"?\s*[=:]\s*\"?)[^\s&\"',;]+"
+        ),
         r"\1\2[redacted]",
     ),
     (re.compile(r"(?i)(klinikfunk_refresh=)[^;\s]+"), r"\1[redacted]"),

@@ -40,7 +40,9 @@ Pagination = Annotated[CursorParams, Depends(_cursor_params)]
 
 class CursorPage(BaseModel, Generic[T]):
     items: list[T]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
 
 
 def _encode(value: Any, row_id: uuid.UUID) -> str:
@@ -74,15 +76,13 @@ async def paginate(
     if params.cursor:
         value, last_id = _decode(params.cursor)
         if descending:
-            statement = statement.where(
-                or_(sort < value, and_(sort == value, id_column < last_id))
-            )
+            statement = statement.where(or_(sort < value, and_(sort == value, id_column < last_id)))
         else:
-            statement = statement.where(
-                or_(sort > value, and_(sort == value, id_column > last_id))
-            )
+            statement = statement.where(or_(sort > value, and_(sort == value, id_column > last_id)))
     order = (sort.desc(), id_column.desc()) if descending else (sort.asc(), id_column.asc())
-    rows = (await session.execute(statement.order_by(*order).limit(params.limit + 1))).scalars().all()
+    rows = (
+        (await session.execute(statement.order_by(*order).limit(params.limit + 1))).scalars().all()
+    )
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]

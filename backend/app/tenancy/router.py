@@ -35,20 +35,33 @@ clinics = APIRouter(prefix="/clinics", tags=["clinics"], responses=ERRORS)
 async def list_organizations(subject: CurrentUser, session: DbSession) -> OrganizationPage:
     """The caller's organization (a user belongs to exactly one)."""
     rows = await tenancy_service.list_organizations(session, subject)
-    return OrganizationPage(items=[OrganizationRead.model_validate(o) for o in rows], next_cursor=None)
+    return OrganizationPage(
+        items=[OrganizationRead.model_validate(o) for o in rows], next_cursor=None
+    )
 
 
-@organizations.get("/{organization_id}", response_model=OrganizationRead, responses={404: NotFound.doc()})
-async def get_organization(organization_id: uuid.UUID, subject: CurrentUser, session: DbSession) -> OrganizationRead:
-    return OrganizationRead.model_validate(await tenancy_service.get_organization(session, subject, organization_id))
+@organizations.get(
+    "/{organization_id}", response_model=OrganizationRead, responses={404: NotFound.doc()}
+)
+async def get_organization(
+    organization_id: uuid.UUID, subject: CurrentUser, session: DbSession
+) -> OrganizationRead:
+    return OrganizationRead.model_validate(
+        await tenancy_service.get_organization(session, subject, organization_id)
+    )
 
 
 @organizations.patch("/{organization_id}", response_model=OrganizationRead, responses=WRITE_ERRORS)
 async def update_organization(
-    organization_id: uuid.UUID, body: OrganizationUpdate, subject: OrganizationManage, session: DbSession
+    organization_id: uuid.UUID,
+    body: OrganizationUpdate,
+    subject: OrganizationManage,
+    session: DbSession,
 ) -> OrganizationRead:
     org = await tenancy_service.get_organization(session, subject, organization_id)
-    return OrganizationRead.model_validate(await tenancy_service.update_organization(session, subject, org, body))
+    return OrganizationRead.model_validate(
+        await tenancy_service.update_organization(session, subject, org, body)
+    )
 
 
 @regions.get("", response_model=RegionPage, responses={422: Unprocessable.doc()})
@@ -58,8 +71,12 @@ async def list_regions(subject: CurrentUser, session: DbSession, page: Paginatio
     return RegionPage(items=[RegionRead.model_validate(r) for r in rows], next_cursor=cursor)
 
 
-@regions.post("", response_model=RegionRead, status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
-async def create_region(body: RegionCreate, subject: OrganizationManage, session: DbSession) -> RegionRead:
+@regions.post(
+    "", response_model=RegionRead, status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS
+)
+async def create_region(
+    body: RegionCreate, subject: OrganizationManage, session: DbSession
+) -> RegionRead:
     return RegionRead.model_validate(await tenancy_service.create_region(session, subject, body))
 
 
@@ -74,7 +91,9 @@ async def update_region(
 ) -> RegionRead:
     """Rename, deactivate (`is_active: false`) or reactivate a region."""
     region = await tenancy_service.get_region(session, subject, region_id)
-    return RegionRead.model_validate(await tenancy_service.update_region(session, subject, region, body))
+    return RegionRead.model_validate(
+        await tenancy_service.update_region(session, subject, region, body)
+    )
 
 
 @clinics.get("", response_model=ClinicPage, responses={422: Unprocessable.doc()})
@@ -84,8 +103,12 @@ async def list_clinics(subject: CurrentUser, session: DbSession, page: Paginatio
     return ClinicPage(items=[ClinicRead.model_validate(c) for c in rows], next_cursor=cursor)
 
 
-@clinics.post("", response_model=ClinicRead, status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
-async def create_clinic(body: ClinicCreate, subject: OrganizationManage, session: DbSession) -> ClinicRead:
+@clinics.post(
+    "", response_model=ClinicRead, status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS
+)
+async def create_clinic(
+    body: ClinicCreate, subject: OrganizationManage, session: DbSession
+) -> ClinicRead:
     return ClinicRead.model_validate(await tenancy_service.create_clinic(session, subject, body))
 
 
@@ -100,4 +123,6 @@ async def update_clinic(
 ) -> ClinicRead:
     """Change name, slug, time zone or region; deactivate with `is_active: false`."""
     clinic = await tenancy_service.get_clinic(session, subject, clinic_id)
-    return ClinicRead.model_validate(await tenancy_service.update_clinic(session, subject, clinic, body))
+    return ClinicRead.model_validate(
+        await tenancy_service.update_clinic(session, subject, clinic, body)
+    )

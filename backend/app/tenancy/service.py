@@ -25,7 +25,9 @@ from app.tenancy.schemas import (
 )
 
 
-def readable_clinic_ids(subject: AuthSubject, permission: Permission | None = None) -> set[uuid.UUID]:
+def readable_clinic_ids(
+    subject: AuthSubject, permission: Permission | None = None
+) -> set[uuid.UUID]:
     """The clinics whose objects the subject may see (with ``permission``, if given)."""
     return subject.clinic_ids(permission)
 
@@ -61,7 +63,11 @@ class TenancyService:
         return org
 
     async def update_organization(
-        self, session: AsyncSession, subject: AuthSubject, org: Organization, data: OrganizationUpdate
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        org: Organization,
+        data: OrganizationUpdate,
     ) -> Organization:
         changes = _changes(org, data)
         if changes:

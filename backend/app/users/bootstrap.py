@@ -54,9 +54,12 @@ async def create_admin(
             await session.flush()
             session.add(
                 RoleAssignment(
-                    user_id=user.id, organization_id=org.id, role=Role.admin,
-                    scope_type=ScopeType.organization, scope_id=org.id,
-                )  # fmt: skip
+                    user_id=user.id,
+                    organization_id=org.id,
+                    role=Role.admin,
+                    scope_type=ScopeType.organization,
+                    scope_id=org.id,
+                )
             )
             await audit_service.record(
                 session, "user.created", organization_id=org.id, target_type="user",

@@ -32,7 +32,9 @@ from app.users.service import user_service
 AUTH_ERRORS = {401: Unauthorized.doc(), 403: Forbidden.doc()}
 me_router = APIRouter(prefix="/me", tags=["me"], responses={401: Unauthorized.doc()})
 router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_ERRORS)
-assignments_router = APIRouter(prefix="/role-assignments", tags=["role-assignments"], responses=AUTH_ERRORS)
+assignments_router = APIRouter(
+    prefix="/role-assignments", tags=["role-assignments"], responses=AUTH_ERRORS
+)
 roles_router = APIRouter(prefix="/roles", tags=["roles"], responses={401: Unauthorized.doc()})
 
 
@@ -48,12 +50,16 @@ async def update_me(body: MeUpdate, subject: CurrentUser, session: DbSession) ->
     return await user_service.update_me(session, subject, body)
 
 
-@me_router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses={422: Unprocessable.doc()})
+@me_router.post(
+    "/password", status_code=status.HTTP_204_NO_CONTENT, responses={422: Unprocessable.doc()}
+)
 async def change_password(
     body: PasswordChange, subject: CurrentUser, session: DbSession, auth: AuthServiceDep
 ) -> Response:
     """Change one's password; every other session of the user ends."""
-    await user_service.change_password(session, auth, subject, body.current_password, body.new_password)
+    await user_service.change_password(
+        session, auth, subject, body.current_password, body.new_password
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -63,9 +69,11 @@ async def list_roles(subject: CurrentUser) -> RoleList:
     return RoleList(
         items=[
             RoleRead(
-                role=role, label_de=ROLE_LABELS[role][0], label_en=ROLE_LABELS[role][1],
+                role=role,
+                label_de=ROLE_LABELS[role][0],
+                label_en=ROLE_LABELS[role][1],
                 permissions=sorted(ROLE_PERMISSIONS[role]),
-            )  # fmt: skip
+            )
             for role in Role
         ]
     )
@@ -110,7 +118,11 @@ async def get_user(user_id: uuid.UUID, subject: UsersManage, session: DbSession)
     responses={404: NotFound.doc(), 409: Conflict.doc(), 422: Unprocessable.doc()},
 )
 async def update_user(
-    user_id: uuid.UUID, body: UserUpdate, subject: UsersManage, session: DbSession, auth: AuthServiceDep
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    subject: UsersManage,
+    session: DbSession,
+    auth: AuthServiceDep,
 ) -> UserRead:
     """Change name or language, or deactivate (`is_active: false` ends all sessions) and
     reactivate. The last active administrator cannot be deactivated."""

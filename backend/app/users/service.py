@@ -54,7 +54,11 @@ class UserService:
         if is_active is not None:
             statement = statement.where(User.is_active.is_(is_active))  # type: ignore[attr-defined]
         return await paginate(
-            session, statement, params, sort=User.email, id_column=User.id  # type: ignore[arg-type]
+            session,
+            statement,
+            params,
+            sort=User.email,
+            id_column=User.id,  # type: ignore[arg-type]
         )
 
     async def get(self, session: AsyncSession, subject: AuthSubject, user_id: uuid.UUID) -> User:
@@ -162,9 +166,14 @@ class UserService:
         names = await self._scope_names(session, rows)
         return [
             RoleAssignmentRead(
-                id=a.id, created_at=a.created_at, user_id=a.user_id, role=a.role,
-                scope_type=a.scope_type, scope_id=a.scope_id, scope_name=names.get(a.scope_id, ""),
-            )  # fmt: skip
+                id=a.id,
+                created_at=a.created_at,
+                user_id=a.user_id,
+                role=a.role,
+                scope_type=a.scope_type,
+                scope_id=a.scope_id,
+                scope_name=names.get(a.scope_id, ""),
+            )
             for a in rows
         ]
 
@@ -181,7 +190,11 @@ class UserService:
         return names
 
     async def _check_scope(
-        self, session: AsyncSession, subject: AuthSubject, scope_type: ScopeType, scope_id: uuid.UUID
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        scope_type: ScopeType,
+        scope_id: uuid.UUID,
     ) -> None:
         model: Any = {ScopeType.region: Region, ScopeType.clinic: Clinic}.get(scope_type)
         if model is None:
@@ -224,7 +237,11 @@ class UserService:
         return assignment
 
     async def remove_assignment(
-        self, session: AsyncSession, auth: AuthService, subject: AuthSubject, assignment_id: uuid.UUID
+        self,
+        session: AsyncSession,
+        auth: AuthService,
+        subject: AuthSubject,
+        assignment_id: uuid.UUID,
     ) -> None:
         assignment = (
             await session.execute(

@@ -64,7 +64,9 @@ class Worker:
                 }  # fmt: skip
                 insert = pg_insert if not self.database.is_sqlite else sqlite_insert
                 await session.execute(
-                    insert(Job).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                    insert(Job)
+                    .values(**values)
+                    .on_conflict_do_nothing(index_elements=["dedupe_key"])
                 )
 
     async def claim(self, limit: int) -> list[Job]:
@@ -94,7 +96,13 @@ class Worker:
                 raise LookupError(f"unknown task {job.task!r}")
             await spec.fn(ctx, **job.payload)
         except Exception as exc:
-            log.warning("job %s (%s) attempt %d failed: %s", job.id, job.task, job.attempts, type(exc).__name__)
+            log.warning(
+                "job %s (%s) attempt %d failed: %s",
+                job.id,
+                job.task,
+                job.attempts,
+                type(exc).__name__,
+            )
             final = spec is None or job.attempts >= job.max_attempts
             values = {
                 "status": JobStatus.failed if final else JobStatus.queued,
@@ -105,7 +113,12 @@ class Worker:
                 "finished_at": utc_now() if final else None,
             }
         else:
-            values = {"status": JobStatus.done, "locked_by": None, "locked_until": None, "finished_at": utc_now()}
+            values = {
+                "status": JobStatus.done,
+                "locked_by": None,
+                "locked_until": None,
+                "finished_at": utc_now(),
+            }
         async with self.database.session_scope() as session:
             # Only the lease holder may settle the job; a worker that lost its lease does nothing.
             await session.execute(
@@ -129,7 +142,9 @@ class Worker:
                 handled = 0
             if handled == 0:
                 try:
-                    await asyncio.wait_for(self._stop.wait(), timeout=self.settings.worker_poll_seconds)
+                    await asyncio.wait_for(
+                        self._stop.wait(), timeout=self.settings.worker_poll_seconds
+                    )
                 except TimeoutError:
                     pass
         log.info("worker %s stopped", self.name)

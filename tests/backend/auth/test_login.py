@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+from fixtures.helpers import assert_problem, audit_actions
+from fixtures.world import ROLE_EMAILS, World, login
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
@@ -12,8 +14,6 @@ from app.auth.tokens import create_access_token
 from app.config import Settings
 from app.kit.db import Database
 from app.users.models import User
-from fixtures.helpers import assert_problem, audit_actions
-from fixtures.world import ROLE_EMAILS, World, login
 
 ADMIN = ROLE_EMAILS[Role.admin]
 LOGIN = "/api/v1/auth/login"
@@ -29,7 +29,9 @@ class TestLogin:
         assert body["token_type"] == "bearer"
         assert body["expires_in"] == 15 * 60
         assert len(body["refresh_token"]) >= 43  # 256-bit secret, urlsafe
-        me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+        me = await client.get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"}
+        )
         assert me.status_code == 200
         assert me.json()["user"]["email"] == ADMIN
         async with database.session_scope() as session:
@@ -40,7 +42,9 @@ class TestLogin:
         assert event.ip == "203.0.113.7"
 
     async def test_email_is_case_insensitive(self, client: httpx.AsyncClient, world: World) -> None:
-        response = await client.post(LOGIN, json={"email": ADMIN.upper(), "password": world.password})
+        response = await client.post(
+            LOGIN, json={"email": ADMIN.upper(), "password": world.password}
+        )
         assert response.status_code == 200
 
     async def test_wrong_password_and_unknown_user_answer_identically(
@@ -61,12 +65,21 @@ class TestLogin:
         response = await client.post(LOGIN, json={"email": ADMIN, "password": world.password})
         assert_problem(response, 401)
 
-    async def test_bad_input_is_422_per_field(self, client: httpx.AsyncClient, world: World) -> None:
-        for body in ({}, {"email": ADMIN}, {"email": 5, "password": []}, {"email": ADMIN, "password": "x", "role": "admin"}):
+    async def test_bad_input_is_422_per_field(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        for body in (
+            {},
+            {"email": ADMIN},
+            {"email": 5, "password": []},
+            {"email": ADMIN, "password": "x", "role": "admin"},
+        ):
             problem = assert_problem(await client.post(LOGIN, json=body), 422)
             assert problem["errors"], body
         problem = assert_problem(
-            await client.post(LOGIN, content=b"{not json", headers={"content-type": "application/json"}),
+            await client.post(
+                LOGIN, content=b"{not json", headers={"content-type": "application/json"}
+            ),
             422,
         )
 
@@ -76,7 +89,9 @@ class TestLockout:
         self, client: httpx.AsyncClient, world: World, settings: Settings, database: Database
     ) -> None:
         for _ in range(settings.login_lock_after - 1):
-            assert_problem(await client.post(LOGIN, json={"email": ADMIN, "password": "falsch-falsch"}), 401)
+            assert_problem(
+                await client.post(LOGIN, json={"email": ADMIN, "password": "falsch-falsch"}), 401
+            )
         locked = await client.post(LOGIN, json={"email": ADMIN, "password": "falsch-falsch"})
         problem = assert_problem(locked, 429)
         assert int(locked.headers["Retry-After"]) > 60
@@ -88,7 +103,9 @@ class TestLockout:
         # Another account from another address is not affected.
         other = httpx.ASGITransport(app=client._transport.app, client=("198.51.100.1", 1))  # type: ignore[attr-defined]
         async with httpx.AsyncClient(transport=other, base_url="http://testserver") as c2:
-            ok = await c2.post(LOGIN, json={"email": ROLE_EMAILS[Role.editor], "password": world.password})
+            ok = await c2.post(
+                LOGIN, json={"email": ROLE_EMAILS[Role.editor], "password": world.password}
+            )
             assert ok.status_code == 200
 
     async def test_lock_expires(
@@ -96,7 +113,9 @@ class TestLockout:
     ) -> None:
         for _ in range(settings.login_lock_after):
             await client.post(LOGIN, json={"email": ADMIN, "password": "falsch-falsch"})
-        assert_problem(await client.post(LOGIN, json={"email": ADMIN, "password": world.password}), 429)
+        assert_problem(
+            await client.post(LOGIN, json={"email": ADMIN, "password": world.password}), 429
+        )
         async with database.session_scope() as session:
             throttles = (await session.execute(select(LoginThrottle))).scalars().all()
             for throttle in throttles:
@@ -104,14 +123,20 @@ class TestLockout:
                 if throttle.locked_until:
                     throttle.locked_until -= timedelta(minutes=settings.login_lock_minutes + 1)
                     throttle.window_started_at -= timedelta(hours=1)
-        assert (await client.post(LOGIN, json={"email": ADMIN, "password": world.password})).status_code == 200
+        assert (
+            await client.post(LOGIN, json={"email": ADMIN, "password": world.password})
+        ).status_code == 200
 
     async def test_one_address_trying_many_accounts_is_locked(
         self, client: httpx.AsyncClient, world: World, settings: Settings
     ) -> None:
         settings.login_ip_lock_after = 6
         statuses = [
-            (await client.post(LOGIN, json={"email": f"user{i}@musterland.example", "password": "raten-raten"})).status_code
+            (
+                await client.post(
+                    LOGIN, json={"email": f"user{i}@musterland.example", "password": "raten-raten"}
+                )
+            ).status_code
             for i in range(6)
         ]
         assert statuses[:5] == [401] * 5
@@ -121,7 +146,9 @@ class TestLockout:
 
 
 class TestAccessToken:
-    async def _token(self, settings: Settings, world: World, client: httpx.AsyncClient, **overrides: object) -> str:
+    async def _token(
+        self, settings: Settings, world: World, client: httpx.AsyncClient, **overrides: object
+    ) -> str:
         response = await client.post(LOGIN, json={"email": ADMIN, "password": world.password})
         from jose import jwt
 
@@ -138,21 +165,27 @@ class TestAccessToken:
         self, client: httpx.AsyncClient, world: World, settings: Settings
     ) -> None:
         token = await self._token(settings, world, client, lifetime=timedelta(minutes=-2))
-        problem = assert_problem(await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}), 401)
+        problem = assert_problem(
+            await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}), 401
+        )
         assert "expired" in problem["detail"]
 
     async def test_valid_hand_made_token_is_accepted(
         self, client: httpx.AsyncClient, world: World, settings: Settings
     ) -> None:
         token = await self._token(settings, world, client)
-        assert (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).status_code == 200
+        assert (
+            await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        ).status_code == 200
 
     async def test_wrong_audience_issuer_or_key_is_refused(
         self, client: httpx.AsyncClient, world: World, settings: Settings
     ) -> None:
         for override in ({"audience": "other"}, {"issuer": "evil"}, {"key": "k" * 48}):
             token = await self._token(settings, world, client, **override)
-            assert_problem(await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}), 401)
+            assert_problem(
+                await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}), 401
+            )
 
     async def test_forged_algorithms_are_refused(
         self, client: httpx.AsyncClient, world: World, settings: Settings
@@ -173,18 +206,24 @@ class TestAccessToken:
         unsigned = f"{b64({'alg': 'none', 'typ': 'at+jwt'})}.{b64(claims)}."
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         )
         rs256 = jwt.encode(claims, pem.decode(), algorithm="RS256", headers={"typ": "at+jwt"})
-        hs512 = jwt.encode(claims, settings.signing_key(), algorithm="HS512", headers={"typ": "at+jwt"})
+        hs512 = jwt.encode(
+            claims, settings.signing_key(), algorithm="HS512", headers={"typ": "at+jwt"}
+        )
         plain_typ = jwt.encode(claims, settings.signing_key(), algorithm="HS256")
-        head, payload, sig = good.split(".")
+        head, _payload, sig = good.split(".")
         tampered = f"{head}.{b64({**claims, 'sub': str(world.user(Role.editor).id)})}.{sig}"
         for token in (unsigned, rs256, hs512, plain_typ, tampered, "not-a-token", good + "x"):
             response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert_problem(response, 401)
 
-    async def test_no_token_is_401_with_challenge(self, client: httpx.AsyncClient, world: World) -> None:
+    async def test_no_token_is_401_with_challenge(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
         response = await client.get("/api/v1/me")
         assert_problem(response, 401)
         assert response.headers["WWW-Authenticate"] == "Bearer"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import httpx
+from fixtures.helpers import assert_problem, audit_actions
+from fixtures.world import ROLE_EMAILS, World, login
 from sqlalchemy import select
 
 from app.auth.passwords import Passwords
@@ -8,8 +10,6 @@ from app.auth.permissions import Role
 from app.config import Environment, Settings
 from app.kit.db import Database
 from app.users.models import User
-from fixtures.helpers import assert_problem, audit_actions
-from fixtures.world import ROLE_EMAILS, World, login
 
 EDITOR = ROLE_EMAILS[Role.editor]
 ADMIN = ROLE_EMAILS[Role.admin]
@@ -18,7 +18,9 @@ ADMIN = ROLE_EMAILS[Role.admin]
 class TestHashing:
     def test_production_profile_is_argon2id_rfc9106(self) -> None:
         settings = Settings(env=Environment.development, secret_key="x" * 40)
-        assert Passwords(settings).hash("Korrekt-Pferd").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert (
+            Passwords(settings).hash("Korrekt-Pferd").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        )
 
     async def test_old_parameters_are_rehashed_on_login(
         self, client: httpx.AsyncClient, world: World, database: Database, settings: Settings
@@ -27,18 +29,25 @@ class TestHashing:
         from app.main import create_app
 
         app = create_app(settings, database=database)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
             await login(c, EDITOR, world.password)
         async with database.session_scope() as session:
-            stored = (await session.execute(select(User.password_hash).where(User.email == EDITOR))).scalar_one()
-        assert stored is not None and ",t=2," in stored
+            stored = (
+                await session.execute(select(User.password_hash).where(User.email == EDITOR))
+            ).scalar_one()
+        assert stored is not None
+        assert ",t=2," in stored
 
 
 class TestChangeOwnPassword:
     async def test_change_keeps_this_session_and_ends_the_others(
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
-        other_device = await client.post("/api/v1/auth/login", json={"email": EDITOR, "password": world.password})
+        other_device = await client.post(
+            "/api/v1/auth/login", json={"email": EDITOR, "password": world.password}
+        )
         headers = await login(client, EDITOR, world.password)
         new = "ein langer neuer Satz als Passwort"
         response = await client.post(
@@ -78,7 +87,9 @@ class TestChangeOwnPassword:
         # Nothing changed: the old password still works.
         await login(client, EDITOR, world.password)
 
-    async def test_long_passphrase_is_accepted(self, client: httpx.AsyncClient, world: World) -> None:
+    async def test_long_passphrase_is_accepted(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
         headers = await login(client, EDITOR, world.password)
         passphrase = "Ä" + "lange Passphrase " * 3 + "x" * 12
         assert len(passphrase) >= 64
@@ -100,15 +111,19 @@ class TestAdminReset:
         link = await client.post(f"/api/v1/users/{editor.id}/password-reset", headers=admin)
         assert link.status_code == 200
         body = link.json()
-        assert body["url"].endswith(body["token"]) and "/passwort-zuruecksetzen?token=" in body["url"]
+        assert body["url"].endswith(body["token"])
+        assert "/passwort-zuruecksetzen?token=" in body["url"]
         # The user's sessions ended with the reset.
         assert_problem(await client.get("/api/v1/me", headers=editor_headers), 401)
         new = "frisch gesetztes Passwort"
-        done = await client.post("/api/v1/auth/password-reset", json={"token": body["token"], "new_password": new})
+        done = await client.post(
+            "/api/v1/auth/password-reset", json={"token": body["token"], "new_password": new}
+        )
         assert done.status_code == 204
         await login(client, EDITOR, new)
         again = await client.post(
-            "/api/v1/auth/password-reset", json={"token": body["token"], "new_password": "noch ein anderes"}
+            "/api/v1/auth/password-reset",
+            json={"token": body["token"], "new_password": "noch ein anderes"},
         )
         assert assert_problem(again, 422)["errors"][0]["field"] == "body.token"
         actions = await audit_actions(database)
@@ -119,11 +134,18 @@ class TestAdminReset:
         self, client: httpx.AsyncClient, world: World
     ) -> None:
         admin = await login(client, ADMIN, world.password)
-        body = (await client.post(f"/api/v1/users/{world.user(Role.editor).id}/password-reset", headers=admin)).json()
-        weak = await client.post("/api/v1/auth/password-reset", json={"token": body["token"], "new_password": "12345678"})
+        body = (
+            await client.post(
+                f"/api/v1/users/{world.user(Role.editor).id}/password-reset", headers=admin
+            )
+        ).json()
+        weak = await client.post(
+            "/api/v1/auth/password-reset", json={"token": body["token"], "new_password": "12345678"}
+        )
         assert_problem(weak, 422)
         ok = await client.post(
-            "/api/v1/auth/password-reset", json={"token": body["token"], "new_password": "jetzt aber richtig"}
+            "/api/v1/auth/password-reset",
+            json={"token": body["token"], "new_password": "jetzt aber richtig"},
         )
         assert ok.status_code == 204
 
@@ -132,6 +154,10 @@ class TestAdminReset:
     ) -> None:
         editor = await login(client, EDITOR, world.password)
         target = world.user(Role.analyst).id
-        assert_problem(await client.post(f"/api/v1/users/{target}/password-reset", headers=editor), 403)
+        assert_problem(
+            await client.post(f"/api/v1/users/{target}/password-reset", headers=editor), 403
+        )
         other_admin = await login(client, "admin@anderswo.example", world.password)
-        assert_problem(await client.post(f"/api/v1/users/{target}/password-reset", headers=other_admin), 404)
+        assert_problem(
+            await client.post(f"/api/v1/users/{target}/password-reset", headers=other_admin), 404
+        )

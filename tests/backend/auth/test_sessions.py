@@ -3,20 +3,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+from fixtures.helpers import assert_problem, audit_actions
+from fixtures.world import ROLE_EMAILS, World
 from sqlalchemy import select, update
 
 from app.auth.models import UserSession
 from app.auth.permissions import Role
 from app.kit.db import Database
-from fixtures.helpers import assert_problem, audit_actions
-from fixtures.world import ROLE_EMAILS, World
 
 ADMIN = ROLE_EMAILS[Role.admin]
 WEB = {"X-Klinikfunk-Client": "web"}
 
 
 async def _login(client: httpx.AsyncClient, world: World, email: str = ADMIN) -> dict[str, str]:
-    response = await client.post("/api/v1/auth/login", json={"email": email, "password": world.password})
+    response = await client.post(
+        "/api/v1/auth/login", json={"email": email, "password": world.password}
+    )
     assert response.status_code == 200
     body: dict[str, str] = response.json()
     return body
@@ -31,22 +33,36 @@ class TestRefreshRotation:
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
         first = await _login(client, world)
-        second = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        second = await client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+        )
         assert second.status_code == 200
         rotated = second.json()
         assert rotated["refresh_token"] != first["refresh_token"]
-        assert (await client.get("/api/v1/me", headers=_bearer(rotated["access_token"]))).status_code == 200
+        assert (
+            await client.get("/api/v1/me", headers=_bearer(rotated["access_token"]))
+        ).status_code == 200
 
         # Reuse of the rotated-away token: refused, and the whole family dies with it.
-        reuse = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        reuse = await client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+        )
         assert "old refresh token" in assert_problem(reuse, 401)["detail"]
-        current = await client.post("/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+        current = await client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]}
+        )
         assert_problem(current, 401)
-        assert_problem(await client.get("/api/v1/me", headers=_bearer(rotated["access_token"])), 401)
+        assert_problem(
+            await client.get("/api/v1/me", headers=_bearer(rotated["access_token"])), 401
+        )
         assert "auth.refresh_reused" in await audit_actions(database)
 
-    async def test_unknown_or_missing_refresh_token(self, client: httpx.AsyncClient, world: World) -> None:
-        assert_problem(await client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"}), 401)
+    async def test_unknown_or_missing_refresh_token(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        assert_problem(
+            await client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"}), 401
+        )
         assert_problem(await client.post("/api/v1/auth/refresh", json={}), 401)
         assert_problem(await client.post("/api/v1/auth/refresh", json={"refresh_token": ""}), 422)
 
@@ -57,7 +73,9 @@ class TestRefreshRotation:
         async with database.session_scope() as session:
             user_session = (await session.execute(select(UserSession))).scalar_one()
             user_session.idle_expires_at = user_session.last_used_at - timedelta(seconds=1)
-        response = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        response = await client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+        )
         assert "expired" in assert_problem(response, 401)["detail"]
 
     async def test_absolute_lifetime_ends_session(
@@ -69,7 +87,10 @@ class TestRefreshRotation:
                 update(UserSession).values(absolute_expires_at=UserSession.created_at)  # type: ignore[arg-type]
             )
         assert_problem(
-            await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}), 401
+            await client.post(
+                "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+            ),
+            401,
         )
 
     async def test_moderators_get_the_longer_phone_session(
@@ -91,20 +112,31 @@ class TestLogout:
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
         tokens = await _login(client, world)
-        response = await client.post("/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]})
+        response = await client.post(
+            "/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]}
+        )
         assert response.status_code == 204
         assert_problem(await client.get("/api/v1/me", headers=_bearer(tokens["access_token"])), 401)
         assert_problem(
-            await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}), 401
+            await client.post(
+                "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+            ),
+            401,
         )
         assert "auth.logout" in await audit_actions(database)
 
-    async def test_logout_with_unknown_token_is_harmless(self, client: httpx.AsyncClient, world: World) -> None:
-        assert (await client.post("/api/v1/auth/logout", json={"refresh_token": "x"})).status_code == 204
+    async def test_logout_with_unknown_token_is_harmless(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        assert (
+            await client.post("/api/v1/auth/logout", json={"refresh_token": "x"})
+        ).status_code == 204
 
 
 class TestWebCookie:
-    async def test_login_sets_hardened_cookie_and_hides_token(self, client: httpx.AsyncClient, world: World) -> None:
+    async def test_login_sets_hardened_cookie_and_hides_token(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
         response = await client.post(
             "/api/v1/auth/login", json={"email": ADMIN, "password": world.password}, headers=WEB
         )
@@ -117,7 +149,9 @@ class TestWebCookie:
             assert attribute in lowered
         assert "domain=" not in lowered
 
-    async def test_refresh_and_logout_by_cookie(self, client: httpx.AsyncClient, world: World) -> None:
+    async def test_refresh_and_logout_by_cookie(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
         login = await client.post(
             "/api/v1/auth/login", json={"email": ADMIN, "password": world.password}, headers=WEB
         )
@@ -127,11 +161,17 @@ class TestWebCookie:
         assert refreshed.status_code == 200
         new_cookie = refreshed.cookies["__Host-klinikfunk_refresh"]
         assert new_cookie != cookie
-        out = await client.post("/api/v1/auth/logout", headers=WEB, cookies={"__Host-klinikfunk_refresh": new_cookie})
+        out = await client.post(
+            "/api/v1/auth/logout", headers=WEB, cookies={"__Host-klinikfunk_refresh": new_cookie}
+        )
         assert out.status_code == 204
         assert 'klinikfunk_refresh=""' in out.headers["set-cookie"]
         assert_problem(
-            await client.post("/api/v1/auth/refresh", headers=WEB, cookies={"__Host-klinikfunk_refresh": new_cookie}),
+            await client.post(
+                "/api/v1/auth/refresh",
+                headers=WEB,
+                cookies={"__Host-klinikfunk_refresh": new_cookie},
+            ),
             401,
         )
 
@@ -147,4 +187,6 @@ class TestWebCookie:
         assert_problem(await client.post("/api/v1/auth/refresh", headers=cross, cookies=jar), 403)
         assert_problem(await client.post("/api/v1/auth/logout", headers=cross, cookies=jar), 403)
         same = {**WEB, "Origin": "http://testserver"}
-        assert (await client.post("/api/v1/auth/refresh", headers=same, cookies=jar)).status_code == 200
+        assert (
+            await client.post("/api/v1/auth/refresh", headers=same, cookies=jar)
+        ).status_code == 200

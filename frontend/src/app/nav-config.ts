@@ -1,0 +1,54 @@
+import type { ParseKeys } from "i18next";
+import type { Permission } from "@/lib/api/types";
+import { PERMISSIONS } from "@/lib/auth/me";
+
+/** Paths the navigation may point to (checked against the route tree where links render). */
+export type NavPath =
+  | "/"
+  | "/einstellungen"
+  | "/einstellungen/benutzer"
+  | "/einstellungen/standorte"
+  | "/einstellungen/audit-log";
+
+export interface NavItem {
+  key: string;
+  to: NavPath;
+  label: ParseKeys;
+  /** Shown only if the user holds this permission for the organization or some clinic. */
+  permission?: Permission;
+  children?: NavItem[];
+}
+
+/**
+ * The product's sections. Kalender, Beiträge, Freigaben, Posteingang and Kennzahlen join this
+ * list when they have content; a section with no visible entry is never shown.
+ */
+export const NAV_ITEMS: NavItem[] = [
+  { key: "overview", to: "/", label: "nav.overview" },
+  {
+    key: "settings",
+    to: "/einstellungen",
+    label: "nav.settings",
+    children: [
+      { key: "users", to: "/einstellungen/benutzer", label: "nav.users", permission: PERMISSIONS.usersManage },
+      { key: "sites", to: "/einstellungen/standorte", label: "nav.sites", permission: PERMISSIONS.organizationManage },
+      { key: "audit", to: "/einstellungen/audit-log", label: "nav.audit", permission: PERMISSIONS.auditRead },
+    ],
+  },
+];
+
+/** The items the user may see: permission-gated items drop out, parents without children too. */
+export function visibleNavItems(items: NavItem[], can: (permission: Permission) => boolean): NavItem[] {
+  const result: NavItem[] = [];
+  for (const item of items) {
+    if (item.permission && !can(item.permission)) continue;
+    if (item.children) {
+      const children = visibleNavItems(item.children, can);
+      if (children.length === 0) continue;
+      result.push({ ...item, children });
+    } else {
+      result.push(item);
+    }
+  }
+  return result;
+}

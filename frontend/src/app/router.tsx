@@ -1,0 +1,149 @@
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Link,
+  Outlet,
+  redirect,
+  useNavigate,
+  useRouter,
+} from "@tanstack/react-router";
+import { useTranslation } from "react-i18next";
+import { Loading } from "@/components/feedback/loading";
+import { LoginPage } from "@/features/auth/components/login-page";
+import { PasswordResetPage } from "@/features/auth/components/password-reset-page";
+import { HomePage } from "@/features/home/components/home-page";
+import { meQueryOptions } from "@/lib/auth/me";
+import { ensureSession } from "@/lib/auth/session";
+import { AppFrame } from "./layout/app-frame";
+import { SettingsIndex } from "./settings-index";
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <div className="page">
+      <h1>{t("feedback.notFound")}</h1>
+      <Link to="/">{t("feedback.toHome")}</Link>
+    </div>
+  );
+}
+
+/** Only same-site paths may be a redirect target after sign-in. */
+function safeRedirect(value: unknown): string | undefined {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : undefined;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/login",
+  validateSearch: (search: Record<string, unknown>): { redirect?: string; expired?: boolean } => ({
+    redirect: safeRedirect(search.redirect),
+    expired: search.expired === true || search.expired === "true" ? true : undefined,
+  }),
+  beforeLoad: async () => {
+    if (await ensureSession()) throw redirect({ to: "/" });
+  },
+  component: function LoginRoute() {
+    const search = loginRoute.useSearch();
+    const router = useRouter();
+    const navigate = useNavigate();
+    const onSuccess = () => {
+      if (search.redirect) router.history.push(search.redirect);
+      else void navigate({ to: "/" });
+    };
+    return <LoginPage sessionExpired={search.expired} onSuccess={onSuccess} />;
+  },
+});
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/passwort-zuruecksetzen",
+  validateSearch: (search: Record<string, unknown>): { token?: string } => ({
+    token: typeof search.token === "string" && search.token !== "" ? search.token : undefined,
+  }),
+  component: function ResetRoute() {
+    return <PasswordResetPage token={resetRoute.useSearch().token} />;
+  },
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ location }) => {
+    if (!(await ensureSession())) throw redirect({ to: "/login", search: { redirect: location.href } });
+  },
+  loader: ({ context }) => context.queryClient.ensureQueryData(meQueryOptions()),
+  component: AppFrame,
+  pendingComponent: () => <Loading />,
+});
+
+const homeRoute = createRoute({ getParentRoute: () => appRoute, path: "/", component: HomePage });
+
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: "/einstellungen", component: SettingsIndex });
+
+const usersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einstellungen/benutzer",
+  component: lazyRouteComponent(() => import("@/features/admin/components/users-page"), "UsersPage"),
+});
+
+const UserDetailPage = lazyRouteComponent(() => import("@/features/admin/components/user-detail-page"), "UserDetailPage");
+const userDetailRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einstellungen/benutzer/$userId",
+  component: function UserDetailRoute() {
+    return <UserDetailPage userId={userDetailRoute.useParams().userId} />;
+  },
+});
+
+const sitesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einstellungen/standorte",
+  component: lazyRouteComponent(() => import("@/features/admin/components/sites-page"), "SitesPage"),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einstellungen/audit-log",
+  component: lazyRouteComponent(() => import("@/features/audit/components/audit-page"), "AuditPage"),
+});
+
+const accountRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/konto",
+  component: lazyRouteComponent(() => import("@/features/account/components/account-page"), "AccountPage"),
+});
+
+export const routeTree = rootRoute.addChildren([
+  loginRoute,
+  resetRoute,
+  appRoute.addChildren([homeRoute, settingsRoute, usersRoute, userDetailRoute, sitesRoute, auditRoute, accountRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient, history?: Parameters<typeof createRouter>[0]["history"]) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: "intent",
+    defaultPendingComponent: () => <Loading />,
+    scrollRestoration: true,
+    ...(history ? { history } : {}),
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
