@@ -54,7 +54,7 @@ run: install
 # --- tests --------------------------------------------------------------------------------
 test: install
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-backend-sqlite test-backend-pg test-frontend
-	$(MAKE) --no-print-directory check-contract
+	$(MAKE) --no-print-directory check-contract lint
 	$(MAKE) --no-print-directory test-e2e
 
 test-backend: test-backend-sqlite test-backend-pg
@@ -82,6 +82,7 @@ check-contract: $(VENV)/.installed frontend/node_modules/.installed
 
 lint: $(VENV)/.installed frontend/node_modules/.installed
 	cd backend && .venv/bin/ruff check . ../tests/backend && .venv/bin/ruff format --check . ../tests/backend
+	cd backend && .venv/bin/mypy app
 	cd frontend && npm run lint --silent
 
 # --- contract and schema ------------------------------------------------------------------

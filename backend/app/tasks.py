@@ -1,3 +1,4 @@
 """Imports every module's tasks so the worker registry knows them all."""
 
-import app.auth.tasks  # noqa: F401
+import app.auth.tasks
+import app.worker.tasks  # noqa: F401

@@ -20,7 +20,7 @@ class AuditEvent(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     seq: int = Field(unique=True)
-    occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
+    occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
     organization_id: uuid.UUID | None = Field(default=None, index=True)
     clinic_id: uuid.UUID | None = Field(default=None, index=True)
     actor_id: uuid.UUID | None = Field(default=None, index=True)
@@ -28,6 +28,6 @@ class AuditEvent(SQLModel, table=True):
     target_type: str | None = Field(default=None, max_length=64)
     target_id: str | None = Field(default=None, max_length=64, index=True)
     ip: str | None = Field(default=None, max_length=64)
-    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)  # type: ignore[call-overload]
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

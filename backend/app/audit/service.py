@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Permission
@@ -91,7 +92,9 @@ class AuditService:
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_ID})
         last = (
             await session.execute(
-                select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+                select(col(AuditEvent.seq), col(AuditEvent.hash))
+                .order_by(col(AuditEvent.seq).desc())
+                .limit(1)
             )
         ).first()
         event = AuditEvent(
@@ -121,32 +124,32 @@ class AuditService:
         if subject.has_org(Permission.audit_read):
             return statement.where(
                 or_(
-                    AuditEvent.organization_id == subject.organization_id,  # type: ignore[arg-type]
-                    AuditEvent.organization_id.is_(None),  # type: ignore[union-attr]
+                    col(AuditEvent.organization_id) == subject.organization_id,
+                    col(AuditEvent.organization_id).is_(None),
                 )
             )
         clinic_ids = subject.clinic_ids(Permission.audit_read)
         return statement.where(
-            AuditEvent.organization_id == subject.organization_id,  # type: ignore[arg-type]
-            AuditEvent.clinic_id.in_(clinic_ids),  # type: ignore[union-attr]
+            col(AuditEvent.organization_id) == subject.organization_id,
+            col(AuditEvent.clinic_id).in_(clinic_ids),
         )
 
     def _filtered(self, subject: AuthSubject, filters: AuditFilters) -> Select[Any]:
         statement = self.readable_statement(subject)
-        conditions = {
-            AuditEvent.action: filters.action,
-            AuditEvent.actor_id: filters.actor_id,
-            AuditEvent.target_type: filters.target_type,
-            AuditEvent.target_id: filters.target_id,
-            AuditEvent.clinic_id: filters.clinic_id,
-        }
-        for column, value in conditions.items():
+        conditions: list[tuple[Any, object]] = [
+            (AuditEvent.action, filters.action),
+            (AuditEvent.actor_id, filters.actor_id),
+            (AuditEvent.target_type, filters.target_type),
+            (AuditEvent.target_id, filters.target_id),
+            (AuditEvent.clinic_id, filters.clinic_id),
+        ]
+        for column, value in conditions:
             if value is not None:
-                statement = statement.where(column == value)
+                statement = statement.where(col(column) == value)
         if filters.occurred_from:
-            statement = statement.where(AuditEvent.occurred_at >= filters.occurred_from)  # type: ignore[arg-type]
+            statement = statement.where(col(AuditEvent.occurred_at) >= filters.occurred_from)
         if filters.occurred_to:
-            statement = statement.where(AuditEvent.occurred_at < filters.occurred_to)  # type: ignore[arg-type]
+            statement = statement.where(col(AuditEvent.occurred_at) < filters.occurred_to)
         return statement
 
     async def list(
@@ -160,8 +163,8 @@ class AuditService:
             session,
             self._filtered(subject, filters),
             params,
-            sort=AuditEvent.occurred_at,  # type: ignore[arg-type]
-            id_column=AuditEvent.id,  # type: ignore[arg-type]
+            sort=col(AuditEvent.occurred_at),
+            id_column=col(AuditEvent.id),
             descending=True,
         )
         return rows, await self._actor_names(session, subject, rows), next_cursor
@@ -173,9 +176,9 @@ class AuditService:
         if not ids:
             return {}
         result = await session.execute(
-            select(User.id, User.full_name).where(
-                User.id.in_(ids),  # type: ignore[attr-defined]
-                User.organization_id == subject.organization_id,  # type: ignore[arg-type]
+            select(col(User.id), col(User.full_name)).where(
+                col(User.id).in_(ids),
+                col(User.organization_id) == subject.organization_id,
             )
         )
         return {row.id: row.full_name for row in result}
@@ -185,8 +188,8 @@ class AuditService:
     ) -> AsyncIterator[str]:
         """Stream every matching event, newest first, as CSV rows."""
         statement = self._filtered(subject, filters).order_by(
-            AuditEvent.occurred_at.desc(),  # type: ignore[attr-defined]
-            AuditEvent.id.desc(),  # type: ignore[attr-defined]
+            col(AuditEvent.occurred_at).desc(),
+            col(AuditEvent.id).desc(),
         )
         columns = [
             "occurred_at", "action", "actor_id", "actor_name", "target_type", "target_id",
@@ -223,7 +226,7 @@ class AuditService:
         prev = GENESIS
         checked = 0
         result = await session.stream_scalars(
-            select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)  # type: ignore[arg-type]
+            select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
         )
         async for event in result:
             checked += 1

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.service import audit_service
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
@@ -66,7 +67,7 @@ class AuthService:
         email = email.strip().lower()
         now = utc_now()
         keys = [f"account:{hashlib.sha256(email.encode()).hexdigest()}", f"ip:{ip or 'unknown'}"]
-        throttles = [await self._throttle(session, key, now) for key in keys]
+        throttles = [await self._throttle(session, key) for key in keys]
         for throttle in throttles:
             if throttle.locked_until and throttle.locked_until > now:
                 wait = int((throttle.locked_until - now).total_seconds()) + 1
@@ -76,10 +77,12 @@ class AuthService:
                 )  # fmt: skip
                 raise LoginLocked(self._lock_message(wait), retry_after=wait)
 
-        user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+        user = (
+            await session.execute(select(User).where(col(User.email) == email))
+        ).scalar_one_or_none()
         valid = self.passwords.verify(user.password_hash if user else None, password)
         if not valid or user is None or not user.is_active:
-            await self._record_failure(session, throttles, now, user, ip)
+            await self._record_failure(session, throttles, user, ip)
             account, by_ip = throttles
             if (
                 account.failures >= self.settings.login_lock_after
@@ -118,9 +121,9 @@ class AuthService:
             return 0.0
         return float(min(self.settings.login_slowdown_max_seconds, 0.25 * 2**over))
 
-    async def _throttle(self, session: AsyncSession, key: str, now: object) -> LoginThrottle:
+    async def _throttle(self, session: AsyncSession, key: str) -> LoginThrottle:
         throttle = (
-            await session.execute(select(LoginThrottle).where(LoginThrottle.key == key))
+            await session.execute(select(LoginThrottle).where(col(LoginThrottle.key) == key))
         ).scalar_one_or_none()
         if throttle is None:
             throttle = LoginThrottle(key=key, window_started_at=utc_now())
@@ -131,7 +134,6 @@ class AuthService:
         self,
         session: AsyncSession,
         throttles: list[LoginThrottle],
-        now: object,
         user: User | None,
         ip: str | None,
     ) -> None:
@@ -169,7 +171,7 @@ class AuthService:
         roles = set(
             (
                 await session.execute(
-                    select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
+                    select(col(RoleAssignment.role)).where(col(RoleAssignment.user_id) == user.id)
                 )
             ).scalars()
         )
@@ -218,7 +220,9 @@ class AuthService:
         """Rotate: the token is used up and a new one issued; a reused token ends the session."""
         token = (
             await session.execute(
-                select(RefreshToken).where(RefreshToken.token_hash == hash_secret(refresh_token))
+                select(RefreshToken).where(
+                    col(RefreshToken.token_hash) == hash_secret(refresh_token)
+                )
             )
         ).scalar_one_or_none()
         if token is None:
@@ -228,7 +232,7 @@ class AuthService:
         now = utc_now()
         if token.used_at is not None:
             if user_session.revoked_at is None:
-                self._revoke(user_session, "refresh_reuse", now)
+                self._revoke(user_session, "refresh_reuse")
                 user = await session.get(User, user_session.user_id)
                 await audit_service.record(
                     session, "auth.refresh_reused", actor_id=user_session.user_id,
@@ -242,7 +246,7 @@ class AuthService:
         if user_session.revoked_at is not None:
             raise Unauthorized("The session has ended. Please sign in again.")
         if now >= user_session.absolute_expires_at or now >= user_session.idle_expires_at:
-            self._revoke(user_session, "expired", now)
+            self._revoke(user_session, "expired")
             raise SessionEnded("The session has expired. Please sign in again.")
         user = await session.get(User, user_session.user_id)
         if user is None or not user.is_active:
@@ -261,7 +265,7 @@ class AuthService:
             token = (
                 await session.execute(
                     select(RefreshToken).where(
-                        RefreshToken.token_hash == hash_secret(refresh_token)
+                        col(RefreshToken.token_hash) == hash_secret(refresh_token)
                     )
                 )
             ).scalar_one_or_none()
@@ -271,7 +275,7 @@ class AuthService:
         user_session = await session.get(UserSession, session_id)
         if user_session is None or user_session.revoked_at is not None:
             return
-        self._revoke(user_session, "logout", utc_now())
+        self._revoke(user_session, "logout")
         user = await session.get(User, user_session.user_id)
         await audit_service.record(
             session, "auth.logout", actor_id=user_session.user_id,
@@ -279,7 +283,7 @@ class AuthService:
             target_type="session", target_id=user_session.id,
         )  # fmt: skip
 
-    def _revoke(self, user_session: UserSession, reason: str, now: object) -> None:
+    def _revoke(self, user_session: UserSession, reason: str) -> None:
         user_session.revoked_at = utc_now()
         user_session.revoked_reason = reason
 
@@ -293,11 +297,11 @@ class AuthService:
     ) -> None:
         statement = (
             update(UserSession)
-            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
+            .where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
             .values(revoked_at=utc_now(), revoked_reason=reason)
         )
         if keep is not None:
-            statement = statement.where(UserSession.id != keep)  # type: ignore[arg-type]
+            statement = statement.where(col(UserSession.id) != keep)
         await session.execute(statement)
 
     # Passwords -----------------------------------------------------------------------------
@@ -319,7 +323,10 @@ class AuthService:
     ) -> tuple[str, PasswordResetToken]:
         await session.execute(
             update(PasswordResetToken)
-            .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))  # type: ignore[arg-type,union-attr]
+            .where(
+                col(PasswordResetToken.user_id) == user.id,
+                col(PasswordResetToken.used_at).is_(None),
+            )
             .values(used_at=utc_now())
         )
         secret = new_secret()
@@ -342,7 +349,7 @@ class AuthService:
         token = (
             await session.execute(
                 select(PasswordResetToken).where(
-                    PasswordResetToken.token_hash == hash_secret(secret)
+                    col(PasswordResetToken.token_hash) == hash_secret(secret)
                 )
             )
         ).scalar_one_or_none()

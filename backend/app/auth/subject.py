@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.auth.models import UserSession
 from app.auth.permissions import ROLE_PERMISSIONS, Permission
@@ -77,14 +78,16 @@ def effective_permissions(
 async def load_subject(session: AsyncSession, user: User, session_id: uuid.UUID) -> AuthSubject:
     assignments = list(
         (
-            await session.execute(select(RoleAssignment).where(RoleAssignment.user_id == user.id))
+            await session.execute(
+                select(RoleAssignment).where(col(RoleAssignment.user_id) == user.id)
+            )
         ).scalars()
     )
     clinics = (
         await session.execute(
             select(Clinic).where(
-                Clinic.organization_id == user.organization_id,
-                Clinic.is_active.is_(True),  # type: ignore[attr-defined]
+                col(Clinic.organization_id) == user.organization_id,
+                col(Clinic.is_active).is_(True),
             )
         )
     ).scalars()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete, or_
+from sqlmodel import col
 
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
 from app.kit.time import utc_now
@@ -17,20 +18,24 @@ async def purge_expired(ctx: TaskContext) -> None:
     cutoff = now - timedelta(days=1)
     async with ctx.database.session_scope() as session:
         dead = (
-            UserSession.absolute_expires_at < cutoff,  # type: ignore[operator]
-            UserSession.revoked_at < cutoff,  # type: ignore[operator]
+            col(UserSession.absolute_expires_at) < cutoff,
+            col(UserSession.revoked_at) < cutoff,
         )
         from sqlalchemy import select
 
-        dead_ids = select(UserSession.id).where(or_(*dead))
-        await session.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(dead_ids)))  # type: ignore[attr-defined]
+        dead_ids = select(col(UserSession.id)).where(or_(*dead))
+        await session.execute(
+            delete(RefreshToken).where(col(RefreshToken.session_id).in_(dead_ids))
+        )
         await session.execute(delete(UserSession).where(or_(*dead)))
         await session.execute(
-            delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff)
-        )  # type: ignore[arg-type]
+            delete(PasswordResetToken).where(col(PasswordResetToken.expires_at) < cutoff)
+        )
         await session.execute(
             delete(LoginThrottle).where(
-                LoginThrottle.window_started_at < cutoff,  # type: ignore[arg-type]
-                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),  # type: ignore[union-attr,operator]
+                col(LoginThrottle.window_started_at) < cutoff,
+                or_(
+                    col(LoginThrottle.locked_until).is_(None), col(LoginThrottle.locked_until) < now
+                ),
             )
         )

@@ -193,7 +193,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             detail = "No such resource."
         return problem_response(
-            exc.status_code, title, detail, slug, instance=request.url.path, headers=exc.headers
+            exc.status_code,
+            title,
+            detail,
+            slug,
+            instance=request.url.path,
+            headers=dict(exc.headers) if exc.headers else None,
         )
 
     @app.exception_handler(Exception)

@@ -51,7 +51,7 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 def enum_column(enum: type[StrEnum], **kw: Any) -> Any:
     """A ``Field`` storing a ``StrEnum`` as its plain string value (no native enum type)."""
-    return Field(  # type: ignore[call-overload]
+    return Field(
         sa_type=Enum(
             enum,
             native_enum=False,
@@ -65,17 +65,17 @@ def enum_column(enum: type[StrEnum], **kw: Any) -> Any:
 
 def utc_column(**kw: Any) -> Any:
     """A ``Field`` holding an aware UTC datetime."""
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[call-overload]
+    return Field(sa_type=UTCDateTime, **kw)
 
 
 class RecordModel(SQLModel):
     """UUID primary key plus creation and update timestamps."""
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(
         default_factory=utc_now,
-        sa_type=UTCDateTime,  # type: ignore[call-overload]
+        sa_type=UTCDateTime,
         nullable=False,
         sa_column_kwargs={"onupdate": utc_now},
     )

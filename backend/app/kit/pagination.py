@@ -13,7 +13,6 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from app.kit.errors import field_error
 
@@ -68,8 +67,8 @@ async def paginate(
     statement: Select[Any],
     params: CursorParams,
     *,
-    sort: InstrumentedAttribute[Any],
-    id_column: InstrumentedAttribute[Any],
+    sort: Any,
+    id_column: Any,
     descending: bool = False,
 ) -> tuple[Sequence[Any], str | None]:
     """Keyset pagination on ``(sort, id)``; returns the page's rows and the next cursor."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, status
 
@@ -24,8 +25,12 @@ from app.tenancy.schemas import (
 )
 from app.tenancy.service import tenancy_service
 
-ERRORS = {401: Unauthorized.doc(), 403: Forbidden.doc()}
-WRITE_ERRORS = {404: NotFound.doc(), 409: Conflict.doc(), 422: Unprocessable.doc()}
+ERRORS: dict[int | str, dict[str, Any]] = {401: Unauthorized.doc(), 403: Forbidden.doc()}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: NotFound.doc(),
+    409: Conflict.doc(),
+    422: Unprocessable.doc(),
+}
 organizations = APIRouter(prefix="/organizations", tags=["organizations"], responses=ERRORS)
 regions = APIRouter(prefix="/regions", tags=["regions"], responses=ERRORS)
 clinics = APIRouter(prefix="/clinics", tags=["clinics"], responses=ERRORS)

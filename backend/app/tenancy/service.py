@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.service import audit_service
 from app.auth.permissions import Permission
@@ -80,27 +81,29 @@ class TenancyService:
 
     # Regions -------------------------------------------------------------------------------
     def regions_statement(self, subject: AuthSubject) -> Select[Any]:
-        statement = select(Region).where(Region.organization_id == subject.organization_id)  # type: ignore[arg-type]
+        statement = select(Region).where(col(Region.organization_id) == subject.organization_id)
         if subject.has_org(Permission.organization_manage):
             return statement
-        clinic_regions = select(Clinic.region_id).where(
-            Clinic.id.in_(readable_clinic_ids(subject))  # type: ignore[attr-defined]
+        clinic_regions = select(col(Clinic.region_id)).where(
+            col(Clinic.id).in_(readable_clinic_ids(subject))
         )
-        return statement.where(Region.id.in_(clinic_regions))  # type: ignore[attr-defined]
+        return statement.where(col(Region.id).in_(clinic_regions))
 
     async def list_regions(
         self, session: AsyncSession, subject: AuthSubject, params: CursorParams
     ) -> tuple[Sequence[Region], str | None]:
         return await paginate(
             session, self.regions_statement(subject), params,
-            sort=Region.name, id_column=Region.id,  # type: ignore[arg-type]
+            sort=col(Region.name), id_column=col(Region.id),
         )  # fmt: skip
 
     async def get_region(
         self, session: AsyncSession, subject: AuthSubject, region_id: uuid.UUID
     ) -> Region:
-        region = (
-            await session.execute(self.regions_statement(subject).where(Region.id == region_id))  # type: ignore[arg-type]
+        region: Region | None = (
+            await session.execute(
+                self.regions_statement(subject).where(col(Region.id) == region_id)
+            )
         ).scalar_one_or_none()
         if region is None:
             raise NotFound("No such region.")
@@ -131,24 +134,26 @@ class TenancyService:
 
     # Clinics -------------------------------------------------------------------------------
     def clinics_statement(self, subject: AuthSubject) -> Select[Any]:
-        statement = select(Clinic).where(Clinic.organization_id == subject.organization_id)  # type: ignore[arg-type]
+        statement = select(Clinic).where(col(Clinic.organization_id) == subject.organization_id)
         if subject.has_org(Permission.organization_manage):
             return statement
-        return statement.where(Clinic.id.in_(readable_clinic_ids(subject)))  # type: ignore[attr-defined]
+        return statement.where(col(Clinic.id).in_(readable_clinic_ids(subject)))
 
     async def list_clinics(
         self, session: AsyncSession, subject: AuthSubject, params: CursorParams
     ) -> tuple[Sequence[Clinic], str | None]:
         return await paginate(
             session, self.clinics_statement(subject), params,
-            sort=Clinic.name, id_column=Clinic.id,  # type: ignore[arg-type]
+            sort=col(Clinic.name), id_column=col(Clinic.id),
         )  # fmt: skip
 
     async def get_clinic(
         self, session: AsyncSession, subject: AuthSubject, clinic_id: uuid.UUID
     ) -> Clinic:
-        clinic = (
-            await session.execute(self.clinics_statement(subject).where(Clinic.id == clinic_id))  # type: ignore[arg-type]
+        clinic: Clinic | None = (
+            await session.execute(
+                self.clinics_statement(subject).where(col(Clinic.id) == clinic_id)
+            )
         ).scalar_one_or_none()
         if clinic is None:
             raise NotFound("No such clinic.")

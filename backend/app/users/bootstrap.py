@@ -6,6 +6,7 @@ import re
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.audit.service import audit_service
 from app.auth.passwords import Passwords, check_password_policy
@@ -34,11 +35,13 @@ async def create_admin(
     database = Database(settings.resolved_database_url)
     try:
         async with database.session_scope() as session:
-            if (await session.execute(select(User.id).where(User.email == email))).first():
+            if (
+                await session.execute(select(col(User.id)).where(col(User.email) == email))
+            ).first():
                 raise ValueError("a user with this e-mail address exists already")
             slug = _slug(organization)
             org = (
-                await session.execute(select(Organization).where(Organization.slug == slug))
+                await session.execute(select(Organization).where(col(Organization.slug) == slug))
             ).scalar_one_or_none()
             if org is None:
                 org = Organization(name=organization, slug=slug)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -29,7 +29,7 @@ from app.users.schemas import (
 )
 from app.users.service import user_service
 
-AUTH_ERRORS = {401: Unauthorized.doc(), 403: Forbidden.doc()}
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: Unauthorized.doc(), 403: Forbidden.doc()}
 me_router = APIRouter(prefix="/me", tags=["me"], responses={401: Unauthorized.doc()})
 router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_ERRORS)
 assignments_router = APIRouter(
@@ -88,7 +88,7 @@ async def list_users(
     is_active: bool | None = None,
 ) -> UserPage:
     """Users of the organization, by e-mail address. Requires `users.manage`."""
-    rows, cursor = await user_service.list(session, subject, page, q=q, is_active=is_active)
+    rows, cursor = await user_service.search(session, subject, page, q=q, is_active=is_active)
     return UserPage(items=[UserRead.model_validate(u) for u in rows], next_cursor=cursor)
 
 
@@ -163,7 +163,8 @@ async def create_role_assignment(
     """Give a user a role for the organization, a region or one clinic. Ends the user's
     sessions so the new rights apply from the next sign-in."""
     assignment = await user_service.assign_role(session, auth, subject, body)
-    return (await user_service.describe_assignments(session, [assignment]))[0]
+    [described] = await user_service.describe_assignments(session, [assignment])
+    return described
 
 
 @assignments_router.delete(

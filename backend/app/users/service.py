@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.service import audit_service
 from app.auth.permissions import Role
@@ -34,9 +35,9 @@ from app.users.schemas import (
 
 class UserService:
     def statement(self, subject: AuthSubject) -> Select[Any]:
-        return select(User).where(User.organization_id == subject.organization_id)  # type: ignore[arg-type]
+        return select(User).where(col(User.organization_id) == subject.organization_id)
 
-    async def list(
+    async def search(
         self,
         session: AsyncSession,
         subject: AuthSubject,
@@ -49,21 +50,24 @@ class UserService:
         if q:
             pattern = f"%{q.lower()}%"
             statement = statement.where(
-                or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern))
+                or_(
+                    func.lower(col(User.full_name)).like(pattern),
+                    func.lower(col(User.email)).like(pattern),
+                )
             )
         if is_active is not None:
-            statement = statement.where(User.is_active.is_(is_active))  # type: ignore[attr-defined]
+            statement = statement.where(col(User.is_active).is_(is_active))
         return await paginate(
             session,
             statement,
             params,
-            sort=User.email,
-            id_column=User.id,  # type: ignore[arg-type]
+            sort=col(User.email),
+            id_column=col(User.id),
         )
 
     async def get(self, session: AsyncSession, subject: AuthSubject, user_id: uuid.UUID) -> User:
-        user = (
-            await session.execute(self.statement(subject).where(User.id == user_id))  # type: ignore[arg-type]
+        user: User | None = (
+            await session.execute(self.statement(subject).where(col(User.id) == user_id))
         ).scalar_one_or_none()
         if user is None:
             raise NotFound("No such user.")
@@ -73,7 +77,9 @@ class UserService:
         self, session: AsyncSession, auth: AuthService, subject: AuthSubject, data: UserCreate
     ) -> tuple[User, PasswordLink]:
         email = data.email.lower()
-        exists = (await session.execute(select(User.id).where(User.email == email))).first()
+        exists = (
+            await session.execute(select(col(User.id)).where(col(User.email) == email))
+        ).first()
         if exists:
             raise Conflict("A user with this e-mail address exists already.")
         user = User(
@@ -150,13 +156,13 @@ class UserService:
         user_id: uuid.UUID | None,
     ) -> tuple[list[RoleAssignmentRead], str | None]:
         statement = select(RoleAssignment).where(
-            RoleAssignment.organization_id == subject.organization_id  # type: ignore[arg-type]
+            col(RoleAssignment.organization_id) == subject.organization_id
         )
         if user_id is not None:
-            statement = statement.where(RoleAssignment.user_id == user_id)  # type: ignore[arg-type]
+            statement = statement.where(col(RoleAssignment.user_id) == user_id)
         rows, cursor = await paginate(
             session, statement, params,
-            sort=RoleAssignment.created_at, id_column=RoleAssignment.id,  # type: ignore[arg-type]
+            sort=col(RoleAssignment.created_at), id_column=col(RoleAssignment.id),
         )  # fmt: skip
         return await self.describe_assignments(session, rows), cursor
 
@@ -184,8 +190,9 @@ class UserService:
 
         ids = {a.scope_id for a in rows}
         names: dict[uuid.UUID, str] = {}
-        for model in (Organization, Region, Clinic):
-            result = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+        scope_models: tuple[Any, ...] = (Organization, Region, Clinic)
+        for model in scope_models:
+            result = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
             names |= {row.id: row.name for row in result}
         return names
 
@@ -246,8 +253,8 @@ class UserService:
         assignment = (
             await session.execute(
                 select(RoleAssignment).where(
-                    RoleAssignment.id == assignment_id,  # type: ignore[arg-type]
-                    RoleAssignment.organization_id == subject.organization_id,  # type: ignore[arg-type]
+                    col(RoleAssignment.id) == assignment_id,
+                    col(RoleAssignment.organization_id) == subject.organization_id,
                 )
             )
         ).scalar_one_or_none()
@@ -280,18 +287,18 @@ class UserService:
         statement = (
             select(func.count())
             .select_from(RoleAssignment)
-            .join(User, User.id == RoleAssignment.user_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == col(RoleAssignment.user_id))
             .where(
-                RoleAssignment.organization_id == subject.organization_id,  # type: ignore[arg-type]
-                RoleAssignment.role == Role.admin,  # type: ignore[arg-type]
-                RoleAssignment.scope_type == ScopeType.organization,  # type: ignore[arg-type]
-                User.is_active.is_(True),  # type: ignore[attr-defined]
+                col(RoleAssignment.organization_id) == subject.organization_id,
+                col(RoleAssignment.role) == Role.admin,
+                col(RoleAssignment.scope_type) == ScopeType.organization,
+                col(User.is_active).is_(True),
             )
         )
         if user_id is not None:
-            statement = statement.where(User.id != user_id)  # type: ignore[arg-type]
+            statement = statement.where(col(User.id) != user_id)
         if excluding is not None:
-            statement = statement.where(RoleAssignment.id != excluding)  # type: ignore[arg-type]
+            statement = statement.where(col(RoleAssignment.id) != excluding)
         if (await session.execute(statement)).scalar_one() == 0:
             raise Conflict("The organization must keep at least one active administrator.")
 
@@ -299,7 +306,9 @@ class UserService:
     async def me(self, session: AsyncSession, subject: AuthSubject) -> Me:
         clinics = (
             await session.execute(
-                select(Clinic).where(Clinic.id.in_(subject.clinic_ids())).order_by(Clinic.name)  # type: ignore[attr-defined]
+                select(Clinic)
+                .where(col(Clinic.id).in_(subject.clinic_ids()))
+                .order_by(col(Clinic.name))
             )
         ).scalars()
         return Me(

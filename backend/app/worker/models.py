@@ -26,7 +26,7 @@ class Job(RecordModel, table=True):
     __table_args__ = (Index("ix_jobs_due", "status", "run_at"),)
 
     task: str = Field(max_length=100)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)  # type: ignore[call-overload]
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     status: JobStatus = enum_column(JobStatus, default=JobStatus.queued)
     run_at: datetime = utc_column()
     attempts: int = 0

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 
 from app.config import Settings
 from app.kit.db import Database
@@ -74,10 +75,10 @@ class Worker:
         lease = now + timedelta(seconds=self.settings.job_lease_seconds)
         async with self.database.session_scope() as session:
             due = or_(
-                (Job.status == JobStatus.queued) & (Job.run_at <= now),  # type: ignore[arg-type,operator]
-                (Job.status == JobStatus.running) & (Job.locked_until < now),  # type: ignore[arg-type,operator]
+                (col(Job.status) == JobStatus.queued) & (col(Job.run_at) <= now),
+                (col(Job.status) == JobStatus.running) & (col(Job.locked_until) < now),
             )
-            statement = select(Job).where(due).order_by(Job.run_at).limit(limit)  # type: ignore[arg-type]
+            statement = select(Job).where(due).order_by(col(Job.run_at)).limit(limit)
             if not self.database.is_sqlite:
                 statement = statement.with_for_update(skip_locked=True)
             jobs = list((await session.execute(statement)).scalars())
@@ -122,7 +123,9 @@ class Worker:
         async with self.database.session_scope() as session:
             # Only the lease holder may settle the job; a worker that lost its lease does nothing.
             await session.execute(
-                update(Job).where(Job.id == job.id, Job.locked_by == self.name).values(**values)  # type: ignore[arg-type]
+                update(Job)
+                .where(col(Job.id) == job.id, col(Job.locked_by) == self.name)
+                .values(**values)
             )
 
     async def run_once(self) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -9,6 +10,7 @@ from sqlalchemy import select, update
 
 from app.auth.models import UserSession
 from app.auth.permissions import Role
+from app.config import Settings
 from app.kit.db import Database
 
 ADMIN = ROLE_EMAILS[Role.admin]
@@ -190,3 +192,29 @@ class TestWebCookie:
         assert (
             await client.post("/api/v1/auth/refresh", headers=same, cookies=jar)
         ).status_code == 200
+
+
+async def test_housekeeping_deletes_dead_sessions_only(
+    client: httpx.AsyncClient, world: World, database: Database, settings: Settings
+) -> None:
+    from app.auth.models import RefreshToken
+    from app.auth.tasks import purge_expired
+    from app.worker.runner import TaskContext
+
+    dead = await _login(client, world)
+    alive = await _login(client, world, ROLE_EMAILS[Role.editor])
+    await client.post("/api/v1/auth/logout", json={"refresh_token": dead["refresh_token"]})
+    async with database.session_scope() as session:
+        for revoked in (await session.execute(select(UserSession))).scalars():
+            if revoked.revoked_at is not None:
+                revoked.revoked_at -= timedelta(days=2)
+    await purge_expired(TaskContext(database, settings, uuid.uuid4(), 1))
+    async with database.session_scope() as session:
+        sessions = (await session.execute(select(UserSession))).scalars().all()
+        tokens = (await session.execute(select(RefreshToken))).scalars().all()
+    assert [s.user_id for s in sessions] == [world.user(Role.editor).id]
+    assert {t.session_id for t in tokens} == {sessions[0].id}
+    refreshed = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": alive["refresh_token"]}
+    )
+    assert refreshed.status_code == 200

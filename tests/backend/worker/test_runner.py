@@ -148,3 +148,30 @@ async def test_concurrent_workers_never_share_a_job(database: Database, settings
     ids = [job.id for batch in claims for job in batch]
     assert len(ids) == len(set(ids)) == 40
     assert all(isinstance(i, uuid.UUID) for i in ids)
+
+
+async def test_housekeeping_removes_only_what_nobody_needs(
+    database: Database, settings: Settings
+) -> None:
+    from app.auth.tasks import purge_expired
+    from app.worker.tasks import purge_finished
+
+    old = utc_now() - timedelta(days=30)
+    async with database.session_scope() as session:
+        session.add_all(
+            [
+                Job(task="tests.record", run_at=old, status=JobStatus.done, finished_at=old),
+                Job(task="tests.record", run_at=old, status=JobStatus.failed, finished_at=old),
+                Job(
+                    task="tests.record",
+                    run_at=utc_now(),
+                    status=JobStatus.done,
+                    finished_at=utc_now(),
+                ),
+            ]
+        )
+    ctx = TaskContext(database, settings, uuid.uuid4(), 1)
+    await purge_finished(ctx)
+    await purge_expired(ctx)
+    remaining = sorted((j.status.value, j.finished_at == old) for j in await _jobs(database))
+    assert remaining == [("done", False), ("failed", True)]
