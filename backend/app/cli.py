@@ -169,6 +169,26 @@ def seed_demo() -> None:
     _print_demo(settings)
 
 
+@cli.command("rotate-kek")
+def rotate_kek() -> None:
+    """Re-wrap every organization's data key with the active KEK (KLINIKFUNK_ACTIVE_KEK)."""
+    from app.kit.db import Database
+    from app.vault.service import SecretBox, keyring_from
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+
+    async def main() -> int:
+        database = Database(settings.resolved_database_url)
+        try:
+            async with database.session_scope() as session:
+                return await SecretBox(keyring_from(settings)).rewrap_all(session)
+        finally:
+            await database.dispose()
+
+    typer.echo(f"re-wrapped {asyncio.run(main())} data key(s)")
+
+
 def openapi_document() -> str:
     import tempfile
 

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
 
+    keks: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="Key-encryption keys as JSON {id: base64url 32 bytes}; generated once into "
+        "the data dir when unset (not allowed in production).",
+    )
+    active_kek: str | None = Field(default=None, description="Id of the KEK that wraps new keys.")
+
     log_level: str = "INFO"
 
     @model_validator(mode="after")
@@ -78,6 +85,8 @@ class Settings(BaseSettings):
                 raise ValueError("KLINIKFUNK_SECRET_KEY (>= 32 chars) is required in production")
             if self.is_sqlite:
                 raise ValueError("production needs PostgreSQL (KLINIKFUNK_DATABASE_URL)")
+            if not self.keks:
+                raise ValueError("KLINIKFUNK_KEKS is required in production")
             if self.argon2_memory_cost < 19456:
                 raise ValueError("argon2 memory cost below the OWASP minimum")
         return self
@@ -106,6 +115,20 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+    def keyring_material(self) -> tuple[dict[str, str], str]:
+        """The configured KEKs and the active id, else one generated once into the data dir."""
+        if self.keks:
+            keys = {k: v.get_secret_value() for k, v in self.keks.items()}
+            return keys, self.active_kek or sorted(keys)[-1]
+        path = self.data_dir / "kek"
+        if not path.exists():
+            from app.vault.service import KeyRing
+
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(KeyRing.generate())
+        return {"local-1": path.read_text().strip()}, "local-1"
 
 
 @lru_cache

@@ -5,9 +5,10 @@ from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, Use
 from app.kit.models import metadata
 from app.tenancy.models import Clinic, Organization, Region
 from app.users.models import RoleAssignment, User
+from app.vault.models import DataKey
 from app.worker.models import Job
 
 __all__ = [
-    "AuditEvent", "Clinic", "Job", "LoginThrottle", "Organization", "PasswordResetToken",
+    "AuditEvent", "Clinic", "DataKey", "Job", "LoginThrottle", "Organization", "PasswordResetToken",
     "RefreshToken", "Region", "RoleAssignment", "User", "UserSession", "metadata",
 ]  # fmt: skip

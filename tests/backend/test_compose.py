@@ -116,6 +116,7 @@ def test_app_environment_is_production_on_postgres(services: dict[str, Any], nam
     assert env["KLINIKFUNK_HOST"] == "0.0.0.0"
     # The key comes from the operator's environment and is required, never a literal.
     assert re.fullmatch(r"\$\{KLINIKFUNK_SECRET_KEY:\?[^}]*\}", env["KLINIKFUNK_SECRET_KEY"])
+    assert env["KLINIKFUNK_KEKS"].startswith("${KLINIKFUNK_KEKS:?")
     # No password written into the file either.
     assert re.search(
         r"://klinikfunk:\$\{POSTGRES_PASSWORD:\?[^}]*\}@", env["KLINIKFUNK_DATABASE_URL"]
