@@ -18,6 +18,7 @@ from app.auth.permissions import Role
 from app.auth.tokens import create_access_token, hash_secret, new_secret
 from app.config import Settings
 from app.kit.errors import RateLimited, Unauthorized, field_error
+from app.kit.sql import for_update, insert_or_ignore
 from app.kit.time import utc_now
 from app.users.models import RoleAssignment, User
 
@@ -122,12 +123,19 @@ class AuthService:
         return float(min(self.settings.login_slowdown_max_seconds, 0.25 * 2**over))
 
     async def _throttle(self, session: AsyncSession, key: str) -> LoginThrottle:
-        throttle = (
-            await session.execute(select(LoginThrottle).where(col(LoginThrottle.key) == key))
-        ).scalar_one_or_none()
-        if throttle is None:
-            throttle = LoginThrottle(key=key, window_started_at=utc_now())
-            session.add(throttle)
+        """The counter row for ``key``, created if missing and locked against concurrent logins."""
+        now = utc_now()
+        await insert_or_ignore(
+            session,
+            LoginThrottle,
+            ["key"],
+            {"id": uuid.uuid4(), "key": key, "failures": 0, "window_started_at": now,
+             "created_at": now, "updated_at": now},
+        )  # fmt: skip
+        statement = select(LoginThrottle).where(col(LoginThrottle.key) == key)
+        throttle: LoginThrottle = (
+            await session.execute(for_update(session, statement))
+        ).scalar_one()
         return throttle
 
     async def _record_failure(
@@ -218,13 +226,11 @@ class AuthService:
         self, session: AsyncSession, refresh_token: str, *, ip: str | None
     ) -> IssuedTokens:
         """Rotate: the token is used up and a new one issued; a reused token ends the session."""
-        token = (
-            await session.execute(
-                select(RefreshToken).where(
-                    col(RefreshToken.token_hash) == hash_secret(refresh_token)
-                )
-            )
-        ).scalar_one_or_none()
+        # Locked, so two concurrent uses of one token cannot both rotate it.
+        statement = select(RefreshToken).where(
+            col(RefreshToken.token_hash) == hash_secret(refresh_token)
+        )
+        token = (await session.execute(for_update(session, statement))).scalar_one_or_none()
         if token is None:
             raise Unauthorized("The session has ended. Please sign in again.")
         user_session = await session.get(UserSession, token.session_id)

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from app.config import Settings
 from app.kit.db import Database
+from app.kit.sql import insert_or_ignore
 from app.kit.time import utc_now
 from app.worker import TASKS, TaskSpec
 from app.worker.models import Job, JobStatus
@@ -63,12 +62,7 @@ class Worker:
                     "run_at": now, "attempts": 0, "max_attempts": spec.max_attempts,
                     "dedupe_key": f"{spec.name}@{slot}", "created_at": now, "updated_at": now,
                 }  # fmt: skip
-                insert = pg_insert if not self.database.is_sqlite else sqlite_insert
-                await session.execute(
-                    insert(Job)
-                    .values(**values)
-                    .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                )
+                await insert_or_ignore(session, Job, ["dedupe_key"], values)
 
     async def claim(self, limit: int) -> list[Job]:
         now = utc_now()

@@ -238,3 +238,20 @@ class TestAccessToken:
 async def test_login_helper(client: httpx.AsyncClient, world: World) -> None:
     headers = await login(client, ADMIN, world.password)
     assert headers["Authorization"].startswith("Bearer ")
+
+
+class TestConcurrency:
+    async def test_simultaneous_failures_are_all_counted(
+        self, client: httpx.AsyncClient, world: World, database: Database
+    ) -> None:
+        import asyncio
+
+        body = {"email": "neu.im.team@musterland.example", "password": "falsch-falsch"}
+        responses = await asyncio.gather(*(client.post(LOGIN, json=body) for _ in range(6)))
+        assert sorted(r.status_code for r in responses) == [401] * 6
+        async with database.session_scope() as session:
+            counts = {
+                t.key.split(":")[0]: t.failures
+                for t in (await session.execute(select(LoginThrottle))).scalars()
+            }
+        assert counts == {"account": 6, "ip": 6}

@@ -218,3 +218,25 @@ async def test_housekeeping_deletes_dead_sessions_only(
         "/api/v1/auth/refresh", json={"refresh_token": alive["refresh_token"]}
     )
     assert refreshed.status_code == 200
+
+
+async def test_one_refresh_token_used_twice_at_once_rotates_once(
+    client: httpx.AsyncClient, world: World, database: Database
+) -> None:
+    import asyncio
+
+    tokens = await _login(client, world)
+    body = {"refresh_token": tokens["refresh_token"]}
+    first, second = await asyncio.gather(
+        client.post("/api/v1/auth/refresh", json=body),
+        client.post("/api/v1/auth/refresh", json=body),
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 401]
+    winner = first if first.status_code == 200 else second
+    # The loser presented a used token: the whole session ends, the winner's pair too.
+    assert_problem(
+        await client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": winner.json()["refresh_token"]}
+        ),
+        401,
+    )
