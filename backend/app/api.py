@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.kit.errors import Unprocessable
 from app.tenancy.router import clinics, organizations, regions
 from app.users.router import assignments_router, me_router, roles_router
 from app.users.router import router as users_router
@@ -34,7 +35,7 @@ async def health(request: Request) -> Health | JSONResponse:
     return Health(status="ok", database="ok")
 
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", responses={422: Unprocessable.doc()})
 for r in (
     health_router,
     auth_router,

@@ -188,6 +188,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return problem_response(
+                422,
+                "Validation failed",
+                "The request body is not valid JSON.",
+                "validation",
+                instance=request.url.path,
+                errors=[FieldError(field="body", message="not valid JSON", type="json_invalid")],
+            )
         slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
         if exc.status_code == 404:

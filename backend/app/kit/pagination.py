@@ -28,7 +28,12 @@ class CursorParams(BaseModel):
 def _cursor_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–100).")] = 50,
     cursor: Annotated[
-        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+        str | None,
+        Query(
+            max_length=200,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="`next_cursor` of the previous page.",
+        ),
     ] = None,
 ) -> CursorParams:
     return CursorParams(limit=limit, cursor=cursor)

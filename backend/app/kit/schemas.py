@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 
 class Schema(BaseModel):
@@ -22,3 +23,16 @@ class IDSchema(Schema):
 
 class TimestampedSchema(IDSchema):
     created_at: datetime
+
+
+class PatchSchema(InputSchema):
+    """A partial update: absent fields keep their value; ``null`` only where it means "clear"."""
+
+    nullable_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable_fields:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value

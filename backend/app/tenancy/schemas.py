@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from app.kit.schemas import InputSchema, Schema, TimestampedSchema
+from app.kit.schemas import InputSchema, PatchSchema, Schema, TimestampedSchema
 from app.kit.time import is_valid_timezone
 
 
@@ -27,7 +27,7 @@ class OrganizationRead(TimestampedSchema):
     is_active: bool
 
 
-class OrganizationUpdate(InputSchema):
+class OrganizationUpdate(PatchSchema):
     name: Name | None = None
     timezone: TimeZone | None = None
 
@@ -42,7 +42,7 @@ class RegionCreate(InputSchema):
     name: Name
 
 
-class RegionUpdate(InputSchema):
+class RegionUpdate(PatchSchema):
     name: Name | None = None
     is_active: bool | None = None
 
@@ -63,7 +63,9 @@ class ClinicCreate(InputSchema):
     region_id: uuid.UUID | None = None
 
 
-class ClinicUpdate(InputSchema):
+class ClinicUpdate(PatchSchema):
+    nullable_fields = frozenset({"region_id"})
+
     name: Name | None = None
     slug: Slug | None = None
     timezone: TimeZone | None = None

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import EmailStr, Field, StringConstraints
 
 from app.auth.permissions import Permission, Role
-from app.kit.schemas import InputSchema, Schema, TimestampedSchema
+from app.kit.schemas import InputSchema, PatchSchema, Schema, TimestampedSchema
 from app.users.models import ScopeType
 
 Locale = Literal["de", "en"]
@@ -42,7 +42,7 @@ class UserCreate(InputSchema):
     locale: Locale = "de"
 
 
-class UserUpdate(InputSchema):
+class UserUpdate(PatchSchema):
     full_name: FullName | None = None
     locale: Locale | None = None
     is_active: bool | None = None
@@ -97,7 +97,7 @@ class Me(Schema):
     clinics: list[ClinicPermissions]
 
 
-class MeUpdate(InputSchema):
+class MeUpdate(PatchSchema):
     full_name: FullName | None = None
     locale: Locale | None = None
 

@@ -162,3 +162,25 @@ class TestManageClinics:
             ),
             422,
         )
+
+
+async def test_null_clears_only_the_region(client: httpx.AsyncClient, world: World) -> None:
+    headers = await login(client, ROLE_EMAILS[Role.admin], world.password)
+    path = f"/api/v1/clinics/{world.clinic_a.id}"
+    for body in ({"name": None}, {"timezone": None}, {"is_active": None}, {"slug": None}):
+        assert_problem(await client.patch(path, json=body, headers=headers), 422)
+    assert_problem(
+        await client.patch(
+            f"/api/v1/regions/{world.region_nord.id}", json={"name": None}, headers=headers
+        ),
+        422,
+    )
+    assert_problem(
+        await client.patch(
+            f"/api/v1/organizations/{world.org.id}", json={"name": None}, headers=headers
+        ),
+        422,
+    )
+    cleared = await client.patch(path, json={"region_id": None}, headers=headers)
+    assert cleared.json()["region_id"] is None
+    assert cleared.json()["name"] == "Klinikum A"

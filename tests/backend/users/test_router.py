@@ -355,3 +355,32 @@ class TestMe:
         assert roles["moderator"]["label_de"] == "Moderation"
         assert "users.manage" in roles["admin"]["permissions"]
         assert "users.manage" not in roles["comms_lead"]["permissions"]
+
+
+class TestExplicitNull:
+    @pytest.mark.parametrize("field", ["full_name", "locale", "is_active"])
+    async def test_null_is_refused_and_nothing_changes(
+        self, field: str, client: httpx.AsyncClient, world: World, database: Database
+    ) -> None:
+        admin = await login(client, ROLE_EMAILS[Role.admin], world.password)
+        target = world.user(Role.editor).id
+        response = await client.patch(f"/api/v1/users/{target}", json={field: None}, headers=admin)
+        assert assert_problem(response, 422)["errors"][0]["field"] == f"body.{field}"
+        me = await client.patch(
+            "/api/v1/me",
+            json={field: None} if field != "is_active" else {"locale": None},
+            headers=admin,
+        )
+        assert_problem(me, 422)
+        user = (await client.get(f"/api/v1/users/{target}", headers=admin)).json()
+        assert user["is_active"] is True
+        assert user["full_name"] == "Redaktion"
+
+    async def test_malformed_json_is_422(self, client: httpx.AsyncClient, world: World) -> None:
+        admin = await login(client, ROLE_EMAILS[Role.admin], world.password)
+        response = await client.patch(
+            f"/api/v1/users/{world.user(Role.editor).id}",
+            content=b"\xff\x00{",
+            headers={**admin, "content-type": "application/json"},
+        )
+        assert_problem(response, 422)
