@@ -27,10 +27,11 @@ export interface RouterContext {
 function NotFound() {
   const { t } = useTranslation();
   return (
-    <div className="page">
+    // Rendered by the root route, outside the app frame: it brings its own main landmark.
+    <main id="main" className="app-main page" tabIndex={-1}>
       <h1>{t("feedback.notFound")}</h1>
       <Link to="/">{t("feedback.toHome")}</Link>
-    </div>
+    </main>
   );
 }
 

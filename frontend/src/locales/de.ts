@@ -1,3 +1,5 @@
+import audit from "./audit.de";
+
 /** German source catalog. Every key here must exist in en.ts (checked by the compiler). */
 const de = {
   app: {
@@ -174,27 +176,7 @@ const de = {
     emptyRegions: "Noch keine Regionen angelegt.",
     saved: "{{name}} wurde gespeichert.",
   },
-  audit: {
-    title: "Audit-Log",
-    action: "Aktion",
-    from: "Von",
-    to: "Bis",
-    apply: "Filtern",
-    reset: "Filter zurücksetzen",
-    occurredAt: "Zeitpunkt",
-    actor: "Akteur",
-    target: "Ziel",
-    ip: "IP",
-    system: "System",
-    empty: "Keine Ereignisse für diese Filter.",
-    export: "CSV exportieren",
-    exporting: "Export läuft …",
-    exported: "CSV-Datei wurde heruntergeladen.",
-    verify: "Integrität prüfen",
-    verifying: "Prüfung läuft …",
-    verifyOk: "Die Kette ist unverändert: {{checked}} Ereignisse geprüft.",
-    verifyBroken: "Die Kette ist unterbrochen ab Ereignis {{id}} ({{checked}} Ereignisse geprüft).",
-  },
+  audit,
   account: {
     title: "Mein Konto",
     profileHeading: "Profil",

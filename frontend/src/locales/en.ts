@@ -1,3 +1,4 @@
+import audit from "./audit.en";
 import type { Catalog } from "./de";
 
 const en: Catalog = {
@@ -175,27 +176,7 @@ const en: Catalog = {
     emptyRegions: "No regions yet.",
     saved: "{{name}} has been saved.",
   },
-  audit: {
-    title: "Audit log",
-    action: "Action",
-    from: "From",
-    to: "To",
-    apply: "Filter",
-    reset: "Reset filters",
-    occurredAt: "Time",
-    actor: "Actor",
-    target: "Target",
-    ip: "IP",
-    system: "System",
-    empty: "No events for these filters.",
-    export: "Export CSV",
-    exporting: "Exporting …",
-    exported: "The CSV file has been downloaded.",
-    verify: "Verify integrity",
-    verifying: "Verifying …",
-    verifyOk: "The chain is intact: {{checked}} events checked.",
-    verifyBroken: "The chain is broken from event {{id}} on ({{checked}} events checked).",
-  },
+  audit,
   account: {
     title: "My account",
     profileHeading: "Profile",

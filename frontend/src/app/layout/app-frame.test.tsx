@@ -79,4 +79,11 @@ describe("app frame", () => {
     expect(backend.calls.logout).toBe(1);
     expect(getAccessToken()).toBeNull();
   });
+
+  it("puts an unknown address's message in a main landmark", async () => {
+    renderApp("/gibt-es-nicht", { signedIn: true });
+    const main = await screen.findByRole("main");
+    expect(within(main).getByRole("heading", { level: 1, name: "Diese Seite gibt es nicht." })).toBeInTheDocument();
+    expect(within(main).getByRole("link", { name: "Zur Übersicht" })).toHaveAttribute("href", "/");
+  });
 });

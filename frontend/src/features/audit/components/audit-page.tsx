@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/field";
 import { PERMISSIONS } from "@/lib/auth/me";
 import { useAuditEvents, type AuditQuery } from "../api/audit";
 import { dayEnd, dayStart } from "../utils/date-range";
+import { AuditActionSelect } from "./audit-action-select";
 import { AuditTable } from "./audit-table";
 import { AuditTools } from "./audit-tools";
 
@@ -31,7 +32,7 @@ function AuditView() {
   const apply = (event: FormEvent) => {
     event.preventDefault();
     const next: AuditQuery = {};
-    if (action.trim()) next.action = action.trim();
+    if (action) next.action = action;
     const start = dayStart(from);
     const end = dayEnd(to);
     if (start) next.from = start;
@@ -49,9 +50,9 @@ function AuditView() {
     <div className="page">
       <h1>{t("audit.title")}</h1>
       <form className="filters" role="search" onSubmit={apply}>
-        <TextField label={t("audit.action")} value={action} onChange={(e) => setAction(e.target.value)} />
-        <TextField label={t("audit.from")} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        <TextField label={t("audit.to")} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        <AuditActionSelect value={action} onChange={setAction} />
+        <TextField label={t("audit.from")} type="date" name="from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <TextField label={t("audit.to")} type="date" name="to" value={to} onChange={(e) => setTo(e.target.value)} />
         <div className="filters__actions">
           <button type="submit" className="button button--primary">
             {t("audit.apply")}
