@@ -82,7 +82,7 @@ check-contract: $(VENV)/.installed frontend/node_modules/.installed
 
 lint: $(VENV)/.installed frontend/node_modules/.installed
 	cd backend && .venv/bin/ruff check . ../tests/backend && .venv/bin/ruff format --check . ../tests/backend
-	cd backend && .venv/bin/mypy app
+	cd backend && .venv/bin/mypy app sandbox
 	cd frontend && npm run lint --silent
 
 # --- contract and schema ------------------------------------------------------------------

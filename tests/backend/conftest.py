@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fixtures.sandbox import sandbox_process, sandbox_server
 from fixtures.world import World, build_world
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -27,6 +28,7 @@ PG_URL = os.environ.get(
     "KLINIKFUNK_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 TEST_PASSWORD = "Korrekt-Pferd-Batterie-42"
+__all__ = ["sandbox_process", "sandbox_server"]  # the sandbox platform on loopback, for every test
 
 
 def pytest_report_header() -> str:

@@ -1,0 +1,47 @@
+"""`create_sandbox(config)`: the sandbox platform as one FastAPI app (bind it to 127.0.0.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from sandbox import control, graph, mastodon, pages
+from sandbox.faults import FaultMiddleware
+from sandbox.state import Sandbox, SandboxConfig
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
+    sandbox = Sandbox(config or SandboxConfig())
+    app = FastAPI(title="Klinikfunk Sandbox", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.sandbox = sandbox
+
+    async def mastodon_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, mastodon.MastodonError)
+        return exc.response()
+
+    async def graph_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, graph.GraphError)
+        return JSONResponse(exc.body(sandbox.state.fbtrace_id()), status_code=exc.status)
+
+    app.add_exception_handler(mastodon.MastodonError, mastodon_error)
+    app.add_exception_handler(graph.GraphError, graph_error)
+
+    @app.middleware("http")
+    async def personality_headers(request: Request, call_next: Handler) -> Response:
+        path = request.url.path
+        if path.startswith(mastodon.PREFIX + "/"):
+            return await mastodon.rate_limit(sandbox, request, call_next)
+        if path.startswith("/graph/"):
+            return await graph.usage_headers(sandbox, request, call_next)
+        return await call_next(request)
+
+    app.include_router(control.router(sandbox))
+    app.include_router(mastodon.router(sandbox))
+    app.include_router(graph.router(sandbox))
+    app.include_router(pages.router(sandbox))
+    app.add_middleware(FaultMiddleware, sandbox=sandbox)
+    return app

@@ -1,0 +1,238 @@
+"""Control API under `/_control` for tests and the demo: reset, seed, token expiry, faults,
+rate-limit budgets, the virtual clock, inspection and signed webhook deliveries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import asdict
+from typing import Any, Literal
+
+import httpx
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from sandbox.faults import CONTROL_PREFIX
+from sandbox.state import FaultRule, Sandbox, WebhookDelivery, _jsonable, parse_duration
+
+
+class MastodonAccountIn(BaseModel):
+    username: str
+    display_name: str | None = None
+
+
+class PageIn(BaseModel):
+    name: str
+    instagram: bool = False
+    instagram_username: str | None = None
+
+
+class GraphUserIn(BaseModel):
+    name: str = "Redaktion"
+    pages: list[PageIn] = Field(default_factory=lambda: [PageIn(name="Klinikum")])
+    long_lived: bool = True
+
+
+class TokenIn(BaseModel):
+    token: str
+
+
+class FaultIn(BaseModel):
+    action: Literal["status", "latency", "hang", "drop", "drop_after_create"]
+    path_regex: str
+    method: str = "*"
+    times: int = Field(default=1, ge=1)
+    status: int = 500
+    body: Any = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    latency_ms: int = 0
+    hang_seconds: float = 60.0
+
+
+class RateLimitsIn(BaseModel):
+    mastodon_rate_limit: int | None = None
+    mastodon_rate_window_seconds: int | None = None
+    graph_app_calls_per_window: int | None = None
+    graph_object_calls_per_window: int | None = None
+    graph_rate_window_seconds: int | None = None
+
+
+class ClockIn(BaseModel):
+    advance: str | float = 0
+    """Seconds, or a duration such as `"90s"`, `"15m"`, `"61d"`."""
+
+
+class WebhookIn(BaseModel):
+    url: str | None = None
+    """Defaults to the configured `webhook_url`."""
+    object: str = "page"
+    entry: list[dict[str, Any]]
+
+
+def router(sandbox: Sandbox) -> APIRouter:
+    api = APIRouter(prefix=CONTROL_PREFIX, include_in_schema=False)
+
+    @api.post("/reset")
+    async def reset() -> dict[str, Any]:
+        sandbox.reset()
+        return {"ok": True, "now": sandbox.state.now().isoformat()}
+
+    @api.get("/state")
+    async def state() -> dict[str, Any]:
+        return sandbox.state.snapshot()
+
+    @api.get("/posts")
+    async def posts(platform: str | None = None, account_id: str | None = None) -> list[Any]:
+        """Visible (published, not deleted) posts; the exactly-once tests count these."""
+        return [
+            p
+            for p in sandbox.state.visible_posts()
+            if (platform is None or p["platform"] == platform)
+            and (account_id is None or p["account_id"] == account_id)
+        ]
+
+    @api.post("/config")
+    async def config(values: dict[str, Any]) -> dict[str, Any]:
+        try:
+            sandbox.state.config.update(values)
+        except KeyError as exc:
+            raise HTTPException(422, f"unknown config key {exc}") from exc
+        return dict(_jsonable(asdict(sandbox.state.config)))
+
+    @api.post("/rate-limits")
+    async def rate_limits(body: RateLimitsIn) -> dict[str, Any]:
+        """Set budgets and start every window afresh."""
+        sandbox.state.config.update(body.model_dump(exclude_none=True))
+        sandbox.state.windows.clear()
+        return dict(_jsonable(asdict(sandbox.state.config)))
+
+    @api.post("/mastodon/accounts")
+    async def mastodon_account(body: MastodonAccountIn) -> dict[str, Any]:
+        token = sandbox.state.create_mastodon_account(body.username, body.display_name)
+        return {"account_id": token.subject_id, "access_token": token.value}
+
+    @api.post("/graph/users")
+    async def graph_user(body: GraphUserIn) -> dict[str, Any]:
+        state = sandbox.state
+        user = state.create_graph_user(body.name, [p.model_dump() for p in body.pages])
+        kind: Literal["graph_user_long", "graph_user_short"] = (
+            "graph_user_long" if body.long_lived else "graph_user_short"
+        )
+        lifetime = (
+            state.config.graph_long_token_seconds
+            if body.long_lived
+            else state.config.graph_short_token_seconds
+        )
+        token = state.issue_token(kind, user.id, lifetime, user.permissions)
+        pages = [state.graph_pages[p] for p in user.page_ids]
+        return {
+            "user_id": user.id,
+            "user_token": token.value,
+            "pages": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "access_token": p.access_token,
+                    "instagram_business_account_id": p.instagram_id,
+                }
+                for p in pages
+            ],
+        }
+
+    def find_token(value: str) -> Any:
+        token = sandbox.state.tokens.get(value)
+        if token is None:
+            raise HTTPException(404, "unknown token")
+        return token
+
+    @api.post("/tokens/expire")
+    async def expire(body: TokenIn) -> dict[str, Any]:
+        token = find_token(body.token)
+        token.expires_at = sandbox.state.now()
+        return {"ok": True}
+
+    @api.post("/tokens/revoke")
+    async def revoke(body: TokenIn) -> dict[str, Any]:
+        find_token(body.token).revoked = True
+        return {"ok": True}
+
+    @api.post("/faults")
+    async def add_fault(body: FaultIn) -> dict[str, Any]:
+        state = sandbox.state
+        rule = FaultRule(id=state.next_id(), **body.model_dump())
+        rule.method = rule.method.upper()
+        state.faults.append(rule)
+        return dict(_jsonable(asdict(rule)))
+
+    @api.get("/faults")
+    async def list_faults() -> list[Any]:
+        return [_jsonable(asdict(rule)) for rule in sandbox.state.faults]
+
+    @api.delete("/faults")
+    async def clear_faults() -> dict[str, Any]:
+        sandbox.state.faults.clear()
+        return {"ok": True}
+
+    @api.get("/clock")
+    async def clock() -> dict[str, Any]:
+        return {"now": sandbox.state.now().isoformat()}
+
+    @api.post("/clock")
+    async def advance(body: ClockIn) -> dict[str, Any]:
+        try:
+            delta = parse_duration(body.advance)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        sandbox.state.clock.advance(delta)
+        return {"now": sandbox.state.now().isoformat()}
+
+    @api.post("/webhooks/deliver")
+    async def deliver(body: WebhookIn) -> dict[str, Any]:
+        """POST a Meta-style notification signed with `X-Hub-Signature-256` over the exact bytes."""
+        state = sandbox.state
+        url = body.url or state.config.webhook_url
+        if not url:
+            raise HTTPException(422, "no webhook url configured")
+        raw = json.dumps({"object": body.object, "entry": body.entry}, ensure_ascii=False).encode()
+        digest = hmac.new(state.config.graph_app_secret.encode(), raw, hashlib.sha256).hexdigest()
+        signature = f"sha256={digest}"
+        status: int | None = None
+        error: str | None = None
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                reply = await client.post(
+                    url,
+                    content=raw,
+                    headers={
+                        "content-type": "application/json",
+                        "x-hub-signature-256": signature,
+                    },
+                )
+            status = reply.status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        delivery = WebhookDelivery(
+            url=url,
+            body=raw.decode(),
+            signature=signature,
+            status=status,
+            error=error,
+            at=state.now(),
+        )
+        state.webhook_deliveries.append(delivery)
+        return dict(_jsonable(asdict(delivery)))
+
+    @api.post("/webhooks/echo")
+    async def echo(request: Request) -> dict[str, Any]:
+        """A receiver for self-tests: records the raw body and signature header."""
+        raw = await request.body()
+        sandbox.state.webhook_inbox.append(
+            {
+                "body": raw.decode("utf-8", "replace"),
+                "signature": request.headers.get("x-hub-signature-256"),
+            }
+        )
+        return {"ok": True}
+
+    return api
