@@ -1,0 +1,1 @@
+"""Social platform connectors behind one interface (see :mod:`app.connectors.base`)."""

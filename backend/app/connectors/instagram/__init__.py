@@ -1,0 +1,1 @@
+"""Instagram connector (Graph API with Facebook Login, professional accounts)."""
