@@ -23,7 +23,7 @@ help:
 
 # --- set-up -------------------------------------------------------------------------------
 install: $(VENV)/.installed frontend/node_modules/.installed frontend/dist/index.html \
-         tests/e2e/node_modules/.installed $(CHROMIUM)
+         tests/e2e/node_modules/.installed tests/atproto/node_modules/.installed $(CHROMIUM)
 
 $(VENV)/.installed: backend/pyproject.toml backend/uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.8"
@@ -44,6 +44,11 @@ tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The real Bluesky servers (PLC + PDS from the npm registry) for the Bluesky connector tests.
+tests/atproto/node_modules/.installed: tests/atproto/package-lock.json tests/atproto/node/package-lock.json tests/atproto/setup.sh
+	bash tests/atproto/setup.sh
+	touch $@
+
 $(CHROMIUM):
 	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
@@ -59,12 +64,14 @@ test: install
 
 test-backend: test-backend-sqlite test-backend-pg
 
-test-backend-sqlite: $(VENV)/.installed
+test-backend-sqlite: $(VENV)/.installed tests/atproto/node_modules/.installed
 	cd backend && KLINIKFUNK_TEST_DATABASE=sqlite ../$(PYTEST) -q -p no:cacheprovider ../tests/backend
 
+# Connector and sandbox tests touch no database; they run once, in the SQLite run.
 test-backend-pg: $(VENV)/.installed
 	cd backend && KLINIKFUNK_TEST_DATABASE=postgresql KLINIKFUNK_TEST_PG_URL=$(PG_URL) \
-	    ../$(PYTEST) -q -p no:cacheprovider ../tests/backend
+	    ../$(PYTEST) -q -p no:cacheprovider ../tests/backend \
+	    --ignore=../tests/backend/connectors --ignore=../tests/backend/sandbox_platform
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test --silent

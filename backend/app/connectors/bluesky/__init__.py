@@ -1,0 +1,1 @@
+"""Bluesky (AT Protocol) connector: see :mod:`app.connectors.bluesky.connector`."""
