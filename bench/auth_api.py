@@ -83,8 +83,10 @@ def main() -> None:
             "KLINIKFUNK_DEMO": "1", "KLINIKFUNK_DEMO_PASSWORD": PASSWORD,
             "KLINIKFUNK_EMBEDDED_WORKER": "false", "KLINIKFUNK_LOG_LEVEL": "WARNING",
         }  # fmt: skip
+        cli = str(ROOT / "backend/.venv/bin/klinikfunk")
+        subprocess.run([cli, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
         server = subprocess.Popen(
-            [str(ROOT / "backend/.venv/bin/klinikfunk"), "serve"], env=env,
+            [cli, "serve"], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
