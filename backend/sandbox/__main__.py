@@ -16,7 +16,13 @@ def main() -> None:
     parser.add_argument("--webhook-url", default=None)
     args = parser.parse_args()
     config = SandboxConfig(webhook_url=args.webhook_url)
-    uvicorn.run(create_sandbox(config), host="127.0.0.1", port=args.port, log_level="info")
+    uvicorn.run(
+        create_sandbox(config),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="info",
+        date_header=False,  # the app sends `Date` in virtual time
+    )
 
 
 if __name__ == "__main__":

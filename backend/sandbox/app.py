@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox import control, graph, mastodon, pages
 from sandbox.faults import FaultMiddleware
-from sandbox.state import Sandbox, SandboxConfig
+from sandbox.state import Sandbox, SandboxConfig, http_date
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -34,10 +34,14 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
     async def personality_headers(request: Request, call_next: Handler) -> Response:
         path = request.url.path
         if path.startswith(mastodon.PREFIX + "/"):
-            return await mastodon.rate_limit(sandbox, request, call_next)
-        if path.startswith("/graph/"):
-            return await graph.usage_headers(sandbox, request, call_next)
-        return await call_next(request)
+            response = await mastodon.rate_limit(sandbox, request, call_next)
+        elif path.startswith("/graph/"):
+            response = await graph.usage_headers(sandbox, request, call_next)
+        else:
+            response = await call_next(request)
+        # The server clock is the virtual clock: clients compare reset times against `Date`.
+        response.headers["Date"] = http_date(sandbox.state.now())
+        return response
 
     app.include_router(control.router(sandbox))
     app.include_router(mastodon.router(sandbox))

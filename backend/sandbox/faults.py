@@ -13,7 +13,7 @@ import logging
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox.state import FaultRule, Sandbox
+from sandbox.state import FaultRule, Sandbox, http_date
 
 CONTROL_PREFIX = "/_control"
 
@@ -43,7 +43,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
         elif rule.action == "status":
             await _drain(receive)
-            await _respond(send, rule)
+            await _respond(send, rule, http_date(self.sandbox.state.now()))
         elif rule.action == "hang":
             await _drain(receive)
             with anyio.move_on_after(rule.hang_seconds):
@@ -78,7 +78,7 @@ async def _drain(receive: Receive) -> None:
             return
 
 
-async def _respond(send: Send, rule: FaultRule) -> None:
+async def _respond(send: Send, rule: FaultRule, date: str) -> None:
     if isinstance(rule.body, str):
         body = rule.body.encode()
         content_type = b"text/plain; charset=utf-8"
@@ -86,6 +86,8 @@ async def _respond(send: Send, rule: FaultRule) -> None:
         body = json.dumps(rule.body if rule.body is not None else {"error": "injected"}).encode()
         content_type = b"application/json"
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    if not any(key.lower() == "date" for key in rule.headers):
+        headers.append((b"date", date.encode()))
     headers += [(k.lower().encode(), v.encode()) for k, v in rule.headers.items()]
     await send({"type": "http.response.start", "status": rule.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -78,11 +79,11 @@ class GraphError(Exception):
         return {"error": error}
 
 
-def not_found(node_id: str) -> GraphError:
+def not_found(node_id: str, method: str = "get") -> GraphError:
     return GraphError(
-        f"Unsupported get request. Object with ID '{node_id}' does not exist, cannot be loaded "
-        "due to missing permissions, or does not support this operation. Please read the Graph "
-        "API documentation at https://developers.facebook.com/docs/graph-api",
+        f"Unsupported {method} request. Object with ID '{node_id}' does not exist, cannot be "
+        "loaded due to missing permissions, or does not support this operation. Please read "
+        "the Graph API documentation at https://developers.facebook.com/docs/graph-api",
         100,
         subcode=33,
         type="GraphMethodException",
@@ -362,7 +363,8 @@ def router(sandbox: Sandbox) -> APIRouter:
         page = page_for_write(ctx, page_id)
         message = ctx.params.get("message") or ""
         link = ctx.params.get("link")
-        if not message and not link and not ctx.params.get("attached_media"):
+        photos = _attached_photos(ctx, page)
+        if not message and not link and not photos:
             raise GraphError("(#100) Missing message or attachment.", 100)
         now = ctx.state.now()
         window = timedelta(seconds=ctx.state.config.graph_duplicate_window_seconds)
@@ -381,11 +383,14 @@ def router(sandbox: Sandbox) -> APIRouter:
             kind="feed",
             message=message,
             link=link,
-            image_url=None,
+            image_url=photos[0].image_url if photos else None,
             published=ctx.params.flag("published", True),
             created_at=now,
+            attached_photo_ids=[photo.id for photo in photos],
         )
         ctx.state.graph_posts[post.id] = post
+        for photo in photos:
+            photo.attached_to = post.id
         return JSONResponse({"id": post.id})
 
     @api.post("/{page_id}/photos")
@@ -407,6 +412,7 @@ def router(sandbox: Sandbox) -> APIRouter:
             published=published,
             created_at=ctx.state.now(),
             photo_id=photo_id,
+            alt_text=ctx.params.get("alt_text_custom"),
         )
         ctx.state.graph_posts[post.id] = post
         if published:
@@ -508,6 +514,7 @@ def router(sandbox: Sandbox) -> APIRouter:
             is_carousel_item=p.flag("is_carousel_item", False),
             created_at=ctx.state.now(),
             polls_left=ctx.state.config.ig_container_polls_in_progress,
+            alt_text=p.get("alt_text"),
         )
         ctx.state.ig_containers[container.id] = container
         return JSONResponse({"id": container.id})
@@ -581,6 +588,7 @@ def router(sandbox: Sandbox) -> APIRouter:
             media_type=container.media_type,
             media_url=container.image_url or container.video_url,
             created_at=ctx.state.now(),
+            alt_text=container.alt_text,
         )
         ctx.state.ig_media[media.id] = media
         container.status_code = "PUBLISHED"
@@ -652,7 +660,7 @@ def router(sandbox: Sandbox) -> APIRouter:
         ctx = await begin(request)
         post = _find_post(ctx.state, node_id)
         if post is None:
-            raise not_found(node_id)
+            raise not_found(node_id, "delete")
         page_for_write(ctx, post.page_id)
         post.deleted_at = ctx.state.now()
         return JSONResponse({"success": True})
@@ -665,6 +673,50 @@ def _check_version(request: Request) -> None:
     major, _, minor = version.removeprefix("v").partition(".")
     if not version.startswith("v") or not major.isdigit() or (minor and not minor.isdigit()):
         raise GraphError(f"Unknown path components: /{version}", 2500)
+
+
+_ATTACHED_MEDIA_KEY = re.compile(r"^attached_media(?:\[(\d+)\])?$")
+
+
+def _attached_photos(ctx: Ctx, page: GraphPage) -> list[GraphPost]:
+    """The unpublished photos named by `attached_media` — either one JSON array
+    (`attached_media=[{"media_fbid":"…"}]`) or indexed fields (`attached_media[0]={…}`)."""
+    entries: list[tuple[int, str]] = []
+    for key, values in ctx.params.values.items():
+        match = _ATTACHED_MEDIA_KEY.match(key)
+        if match is not None:
+            entries += [(int(match.group(1) or 0), value) for value in values]
+    photos: list[GraphPost] = []
+    for index, raw in sorted(entries, key=lambda entry: entry[0]):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            fbid = str(item.get("media_fbid") or "") if isinstance(item, dict) else ""
+            photo = next(
+                (
+                    p
+                    for p in ctx.state.graph_posts.values()
+                    if p.photo_id == fbid and p.kind == "photo"
+                ),
+                None,
+            )
+            if (
+                photo is None
+                or photo.page_id != page.id
+                or photo.published
+                or photo.attached_to is not None
+                or photo.deleted_at is not None
+            ):
+                raise GraphError(
+                    f"(#100) param attached_media[{index}] must be an object with a valid "
+                    "media_fbid of an unpublished photo of this Page",
+                    100,
+                )
+            photos.append(photo)
+    return photos
 
 
 def _find_post(state: SandboxState, node_id: str) -> GraphPost | None:
@@ -717,6 +769,23 @@ def _post_json(ctx: Ctx, post: GraphPost) -> dict[str, Any]:
         data["link"] = post.link
     if post.image_url:
         data["full_picture"] = post.image_url
+    attachments = [
+        ctx.state.graph_posts[photo_id]
+        for photo_id in post.attached_photo_ids
+        if photo_id in ctx.state.graph_posts
+    ]
+    if attachments:
+        data["attachments"] = {
+            "data": [
+                {
+                    "type": "photo",
+                    "media": {"image": {"src": photo.image_url}},
+                    "target": {"id": photo.id},
+                    "description": photo.alt_text,
+                }
+                for photo in attachments
+            ]
+        }
     return data
 
 
@@ -729,6 +798,7 @@ def _ig_media_json(ctx: Ctx, media: IgMedia) -> dict[str, Any]:
         "permalink": f"{ctx.base}/posts/instagram/{media.id}",
         "timestamp": fb_time(media.created_at),
         "username": ctx.state.ig_users.get(media.ig_user_id, ""),
+        "alt_text": media.alt_text,
     }
 
 

@@ -60,6 +60,71 @@ def text_length(text: str) -> int:
     return len(URL_RE.sub("x" * 23, text))
 
 
+LINK_RE = re.compile(r"https?://[^\s<>\"]+")
+HASHTAG_RE = re.compile(r"(?<![\w&/#])#(\w*[^\W\d_]\w*)")
+MENTION_RE = re.compile(r"(?<![/\w])@(\w+)@([\w.\-]+\w)")
+TRAILING = ".,:;!?)]}'\""
+DISPLAY_URL_LENGTH = 30
+
+
+def _link(url: str) -> str:
+    """A URL the way Mastodon renders it: scheme (and `www.`) invisible, long URLs cut after
+    30 characters into an `ellipsis` span with the rest invisible."""
+    scheme, _, rest = url.partition("://")
+    prefix = f"{scheme}://"
+    if rest.startswith("www."):
+        prefix, rest = prefix + "www.", rest[4:]
+    shown, hidden = rest[:DISPLAY_URL_LENGTH], rest[DISPLAY_URL_LENGTH:]
+    css = "ellipsis" if hidden else ""
+    return (
+        f'<a href="{html.escape(url)}" target="_blank" rel="nofollow noopener" translate="no">'
+        f'<span class="invisible">{html.escape(prefix)}</span>'
+        f'<span class="{css}">{html.escape(shown)}</span>'
+        f'<span class="invisible">{html.escape(hidden)}</span></a>'
+    )
+
+
+def _plain(text: str, instance: str) -> str:
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return (
+            f'<a href="{instance}/tags/{name.lower()}" class="mention hashtag" rel="tag">'
+            f"#<span>{name}</span></a>"
+        )
+
+    def mention(match: re.Match[str]) -> str:
+        user, domain = match.group(1), match.group(2)
+        return (
+            f'<span class="h-card" translate="no"><a href="https://{domain}/@{user}" '
+            f'class="u-url mention">@<span>{user}</span></a></span>'
+        )
+
+    return MENTION_RE.sub(mention, HASHTAG_RE.sub(tag, html.escape(text, quote=False)))
+
+
+def render_content(text: str, instance: str) -> str:
+    """Status text → Mastodon's HTML: paragraphs on blank lines, `<br />` for single line
+    breaks, links, hashtags and remote mentions as anchors. A mention `@user@domain` shows
+    only `@user`, as on a real instance that resolved the account."""
+    rendered: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        if not paragraph.strip():
+            continue
+        lines = []
+        for line in paragraph.split("\n"):
+            parts: list[str] = []
+            position = 0
+            for match in LINK_RE.finditer(line):
+                url = match.group(0).rstrip(TRAILING)
+                parts.append(_plain(line[position : match.start()], instance))
+                parts.append(_link(url))
+                position = match.start() + len(url)
+            parts.append(_plain(line[position:], instance))
+            lines.append("".join(parts))
+        rendered.append(f"<p>{'<br />'.join(lines)}</p>")
+    return "".join(rendered)
+
+
 def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -120,9 +185,7 @@ def status_json(
     state: SandboxState, status: MastodonStatus, base: str, *, source: bool = False
 ) -> dict[str, Any]:
     account = state.mastodon_accounts[status.account_id]
-    paragraphs = "".join(
-        f"<p>{html.escape(part)}</p>" for part in status.text.split("\n\n") if part
-    )
+    paragraphs = render_content(status.text, f"{base}{PREFIX}")
     data: dict[str, Any] = {
         "id": status.id,
         "created_at": iso(status.created_at),

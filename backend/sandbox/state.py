@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any, Literal
 
 TokenKind = Literal["mastodon", "graph_user_short", "graph_user_long", "graph_page"]
@@ -57,6 +58,11 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.offset += delta
+
+
+def http_date(moment: datetime) -> str:
+    """An RFC 9110 `Date` header value (the sandbox serves virtual time)."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$")
@@ -231,6 +237,11 @@ class GraphPost:
     published: bool
     created_at: datetime
     photo_id: str | None = None
+    alt_text: str | None = None
+    attached_photo_ids: list[str] = field(default_factory=list)
+    """Feed posts: unpublished photos attached via `attached_media` (they show in the post)."""
+    attached_to: str | None = None
+    """Unpublished photos: the feed post they were attached to."""
     deleted_at: datetime | None = None
 
 
@@ -248,6 +259,7 @@ class IgContainer:
     polls_left: int
     status_code: Literal["IN_PROGRESS", "FINISHED", "PUBLISHED", "ERROR", "EXPIRED"] = "IN_PROGRESS"
     media_id: str | None = None
+    alt_text: str | None = None
 
 
 @dataclass
@@ -259,6 +271,7 @@ class IgMedia:
     media_type: str
     media_url: str | None
     created_at: datetime
+    alt_text: str | None = None
     deleted_at: datetime | None = None
 
 

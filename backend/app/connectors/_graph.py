@@ -11,6 +11,7 @@ import httpx
 
 from app.connectors._http import json_object, retry_after_header, send
 from app.connectors.base import (
+    DEFAULT_TIMEOUT,
     AuthExpired,
     ConnectorError,
     DuplicatePost,
@@ -154,10 +155,18 @@ def _int(value: Any) -> int | None:
 class GraphClient:
     """Graph calls with one token. ``base_url`` includes the version (``…/v24.0``)."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, access_token: str) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        access_token: str,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
         self._token = access_token
+        self._timeout = timeout
         self.last_usage_percent = 0.0
 
     def __repr__(self) -> str:
@@ -184,6 +193,7 @@ class GraphClient:
             method,
             f"{self._base}/{path.lstrip('/')}",
             visible=visible,
+            http_timeout=self._timeout,
             params=query,
             data=form or None,
         )

@@ -22,7 +22,6 @@ _MODULES: dict[Platform, str] = {
     Platform.MASTODON: "app.connectors.mastodon.connector",
     Platform.FACEBOOK: "app.connectors.facebook.connector",
     Platform.INSTAGRAM: "app.connectors.instagram.connector",
-    Platform.LINKEDIN: "app.connectors.linkedin.connector",
     Platform.BLUESKY: "app.connectors.bluesky.connector",
 }
 
@@ -32,6 +31,7 @@ class UnsupportedPlatform(LookupError):
 
 
 def supported_platforms() -> frozenset[Platform]:
+    """Platforms with a connector package (LinkedIn and X have none yet)."""
     return frozenset(_MODULES)
 
 

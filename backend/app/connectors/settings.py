@@ -6,6 +6,7 @@ own server URL (:attr:`~app.connectors.base.Account.instance_url`); the values h
 
 from __future__ import annotations
 
+import httpx
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,3 +23,14 @@ class ConnectorSettings(BaseSettings):
 
     media_poll_interval_seconds: float = 2.0
     media_poll_max_seconds: float = 300.0
+
+    connect_timeout_seconds: float = 5.0
+    request_timeout_seconds: float = 30.0
+    """Read/write/pool timeout of ordinary API calls (platforms.md §10: connect 5 s, read 30 s)."""
+    upload_timeout_seconds: float = 120.0
+
+    def request_timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.request_timeout_seconds, connect=self.connect_timeout_seconds)
+
+    def upload_timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.upload_timeout_seconds, connect=self.connect_timeout_seconds)

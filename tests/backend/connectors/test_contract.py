@@ -14,7 +14,7 @@ from app.connectors.base import (
     PublishRequest,
     idempotency_key_for,
 )
-from app.connectors.registry import UnsupportedPlatform, get_connector
+from app.connectors.registry import UnsupportedPlatform, get_connector, supported_platforms
 from app.connectors.settings import ConnectorSettings
 from app.connectors.text import compose, extract_urls, grapheme_length, hashtags
 
@@ -27,10 +27,21 @@ async def test_registry_builds_connectors_that_satisfy_the_protocol(platform: Pl
     assert connector.platform is platform
 
 
-async def test_registry_refuses_platforms_without_connector() -> None:
+@pytest.mark.parametrize("platform", [Platform.LINKEDIN, Platform.X])
+async def test_registry_refuses_platforms_without_connector(platform: Platform) -> None:
+    assert platform not in supported_platforms()
     async with httpx.AsyncClient() as http:
         with pytest.raises(UnsupportedPlatform):
-            get_connector(Platform.X, ConnectorSettings(), http)
+            get_connector(platform, ConnectorSettings(), http)
+
+
+def test_supported_platforms_are_the_packages_that_exist() -> None:
+    assert supported_platforms() == {
+        Platform.MASTODON,
+        Platform.FACEBOOK,
+        Platform.INSTAGRAM,
+        Platform.BLUESKY,
+    }
 
 
 def test_idempotency_key_is_stable_per_publication() -> None:

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
@@ -101,6 +103,15 @@ class TestFaults:
 
 
 class TestClockAndReset:
+    def test_date_header_is_virtual_time(self, sandbox_server: SandboxServer) -> None:
+        sandbox_server.control.advance_clock("2d")
+        now = datetime.fromisoformat(sandbox_server.control.state()["now"])
+        for path in ("/mastodon/api/v2/instance", "/graph/v25.0/me"):
+            response = httpx.get(sandbox_server.base_url + path)
+            dates = response.headers.get_list("date")
+            assert len(dates) == 1
+            assert abs((parsedate_to_datetime(dates[0]) - now).total_seconds()) < 5
+
     def test_advance_and_reset(self, sandbox_server: SandboxServer) -> None:
         before = httpx.get(sandbox_server.base_url + "/_control/clock").json()["now"]
         after = sandbox_server.control.advance_clock("2h")

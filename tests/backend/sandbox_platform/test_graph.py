@@ -108,6 +108,35 @@ class TestPages:
         assert_meta_error(graph.get(f"/{post_id}", params=auth), 100, 33)
         assert len(sandbox_server.control.posts("facebook", page["id"])) == 1
 
+    @pytest.mark.parametrize("form", ["indexed", "array"])
+    def test_unpublished_photos_attach_to_one_feed_post(
+        self, sandbox_server: SandboxServer, graph: httpx.Client, user: dict[str, Any], form: str
+    ) -> None:
+        page = user["pages"][0]
+        auth = {"access_token": page["access_token"]}
+        photo_ids = [
+            graph.post(
+                f"/{page['id']}/photos",
+                data=auth | {"url": f"http://127.0.0.1/{n}.jpg", "published": "false"},
+            ).json()["id"]
+            for n in ("a", "b")
+        ]
+        refs = [{"media_fbid": photo_id} for photo_id in photo_ids]
+        attached: dict[str, str] = (
+            {f"attached_media[{i}]": json.dumps(ref) for i, ref in enumerate(refs)}
+            if form == "indexed"
+            else {"attached_media": json.dumps(refs)}
+        )
+        post = graph.post(f"/{page['id']}/feed", data=auth | {"message": "Rundgang"} | attached)
+        assert post.status_code == 200, post.text
+        node = graph.get(f"/{post.json()['id']}", params=auth | {"fields": "attachments"}).json()
+        assert [a["target"]["id"] for a in node["attachments"]["data"]] == photo_ids
+        assert len(sandbox_server.control.posts("facebook", page["id"])) == 1
+        again = graph.post(f"/{page['id']}/feed", data=auth | {"message": "Nochmal"} | attached)
+        assert_meta_error(again, 100)  # a photo belongs to one post only
+        unknown = {"attached_media[0]": json.dumps({"media_fbid": "999"})}
+        assert_meta_error(graph.post(f"/{page['id']}/feed", data=auth | unknown), 100)
+
     def test_duplicate_post_is_506_and_user_token_cannot_post(
         self, graph: httpx.Client, user: dict[str, Any]
     ) -> None:

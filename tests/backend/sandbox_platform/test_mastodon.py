@@ -125,6 +125,27 @@ class TestStatuses:
         assert api.get(f"/api/v1/statuses/{status['id']}").status_code == 404
         assert sandbox_server.control.posts("mastodon") == []
 
+    def test_content_is_rendered_like_mastodon(
+        self, sandbox_server: SandboxServer, api: httpx.Client
+    ) -> None:
+        text = (
+            "Jobs & mehr:\nhttps://www.klinikum.example/karriere/pflege?utm_source=m&x=1.\n\n"
+            "#Pflege mit @team@social.example"
+        )
+        content = api.post("/api/v1/statuses", json={"status": text}).json()["content"]
+        assert content == (
+            "<p>Jobs &amp; mehr:<br />"
+            '<a href="https://www.klinikum.example/karriere/pflege?utm_source=m&amp;x=1" '
+            'target="_blank" rel="nofollow noopener" translate="no">'
+            '<span class="invisible">https://www.</span>'
+            '<span class="ellipsis">klinikum.example/karriere/pfle</span>'
+            '<span class="invisible">ge?utm_source=m&amp;x=1</span></a>.</p>'
+            f'<p><a href="{sandbox_server.mastodon_url}/tags/pflege" class="mention hashtag" '
+            'rel="tag">#<span>Pflege</span></a> mit <span class="h-card" translate="no">'
+            '<a href="https://social.example/@team" class="u-url mention">@<span>team</span>'
+            "</a></span></p>"
+        )
+
     def test_idempotency_key_returns_same_status_within_an_hour(
         self, sandbox_server: SandboxServer, api: httpx.Client, account: dict[str, str]
     ) -> None:

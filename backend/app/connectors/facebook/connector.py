@@ -56,7 +56,12 @@ class FacebookConnector:
 
     def _client(self, account: Account) -> FacebookClient:
         base = account.instance_url or self._settings.facebook_graph_url
-        return FacebookClient(self._http, base, account.credentials.access_token)
+        return FacebookClient(
+            self._http,
+            base,
+            account.credentials.access_token,
+            timeout=self._settings.request_timeout(),
+        )
 
     def validate(self, request: PublishRequest) -> list[ValidationIssue]:
         return check_common(request, self.limits, len(request.text))

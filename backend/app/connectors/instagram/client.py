@@ -19,10 +19,12 @@ class InstagramClient(GraphClient):
             f"{ig_user_id}/content_publishing_limit",
             params={"fields": "quota_usage,config"},
         )
-        entries = body.get("data") or [{}]
-        entry = entries[0] if isinstance(entries[0], dict) else {}
-        config = entry.get("config") or {}
-        return int(entry.get("quota_usage", 0)), int(config.get("quota_total", 50))
+        entries = body.get("data")
+        entry = entries[0] if isinstance(entries, list) and entries else {}
+        entry = entry if isinstance(entry, dict) else {}
+        config = entry.get("config")
+        config = config if isinstance(config, dict) else {}
+        return _int(entry.get("quota_usage"), 0), _int(config.get("quota_total"), 50)
 
     async def create_container(self, ig_user_id: str, fields: dict[str, Any]) -> str:
         """``POST /{ig}/media`` — invisible; the container expires after 24 h."""
@@ -54,3 +56,10 @@ class InstagramClient(GraphClient):
 
     async def account(self, ig_user_id: str) -> dict[str, Any]:
         return await self.request("GET", ig_user_id, params={"fields": "id,username"})
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

@@ -48,6 +48,7 @@ LIMITS = PlatformLimits(
 )
 RECOMMENDED_HASHTAGS = 5
 QUOTA_RETRY_AFTER = 3600.0
+DEFAULT_QUOTA_TOTAL = 50
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -66,7 +67,12 @@ class InstagramConnector:
 
     def _client(self, account: Account) -> InstagramClient:
         base = account.instance_url or self._settings.instagram_graph_url
-        return InstagramClient(self._http, base, account.credentials.access_token)
+        return InstagramClient(
+            self._http,
+            base,
+            account.credentials.access_token,
+            timeout=self._settings.request_timeout(),
+        )
 
     def validate(self, request: PublishRequest) -> list[ValidationIssue]:
         caption = compose(request.text, request.link)
@@ -95,7 +101,12 @@ class InstagramConnector:
         refuse_invalid(self.validate(request))
         client = self._client(account)
         ig_user = account.platform_account_id
-        usage, total = await client.publishing_limit(ig_user)
+        try:
+            usage, total = await client.publishing_limit(ig_user)
+        except (TransientError, PermanentError):
+            # platforms.md §3.2: if the quota cannot be read, assume the default budget;
+            # media_publish still refuses with subcode 2207042 when it is really used up.
+            usage, total = 0, DEFAULT_QUOTA_TOTAL
         if usage >= total:
             raise RateLimited(
                 f"Instagram publishing quota used up ({usage}/{total})",

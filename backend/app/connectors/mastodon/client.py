@@ -8,6 +8,7 @@ import httpx
 
 from app.connectors._http import json_object, parse_timestamp, send, server_now
 from app.connectors.base import (
+    DEFAULT_TIMEOUT,
     UPLOAD_TIMEOUT,
     AuthExpired,
     ConnectorError,
@@ -48,10 +49,20 @@ def map_error(response: httpx.Response, *, visible: bool = False) -> ConnectorEr
 class MastodonClient:
     """Calls for one account on one instance. ``base_url`` is the instance root."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, access_token: str) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        access_token: str,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        upload_timeout: httpx.Timeout = UPLOAD_TIMEOUT,
+    ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {access_token}"}
+        self._timeout = timeout
+        self._upload_timeout = upload_timeout
 
     def __repr__(self) -> str:
         return f"MastodonClient({self._base!r})"
@@ -64,6 +75,7 @@ class MastodonClient:
         visible: bool = False,
         ok: tuple[int, ...] = (200,),
         headers: dict[str, str] | None = None,
+        http_timeout: httpx.Timeout | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
         response = await send(
@@ -71,6 +83,7 @@ class MastodonClient:
             method,
             self._base + path,
             visible=visible,
+            http_timeout=http_timeout or self._timeout,
             headers={**self._headers, **(headers or {})},
             **kwargs,
         )
@@ -93,7 +106,7 @@ class MastodonClient:
             ok=(200, 202),
             files={"file": (filename, content, mime)},
             data=data,
-            http_timeout=UPLOAD_TIMEOUT,
+            http_timeout=self._upload_timeout,
         )
         return str(json_object(response)["id"]), response.status_code == 200
 
@@ -143,7 +156,7 @@ class MastodonClient:
 
     async def fetch_bytes(self, url: str) -> bytes:
         """Download a media file we host (for uploads without inline content)."""
-        response = await send(self._http, "GET", url, http_timeout=UPLOAD_TIMEOUT)
+        response = await send(self._http, "GET", url, http_timeout=self._upload_timeout)
         if response.status_code >= 500:
             raise TransientError(f"GET media file: HTTP {response.status_code}")
         if response.status_code != 200:

@@ -61,6 +61,10 @@ def _normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def _comparable(text: str) -> str:
+    return _normalise(MENTION_RE.sub(r"@\1", text))
+
+
 def plain_text(content_html: str) -> str:
     """Mastodon's rendered status HTML back to whitespace-normalised plain text."""
     text = _TAG_RE.sub("", _BREAK_RE.sub(" ", content_html))
@@ -79,7 +83,13 @@ class MastodonConnector:
 
     def _client(self, account: Account) -> MastodonClient:
         base = account.instance_url or self._settings.mastodon_url
-        return MastodonClient(self._http, base, account.credentials.access_token)
+        return MastodonClient(
+            self._http,
+            base,
+            account.credentials.access_token,
+            timeout=self._settings.request_timeout(),
+            upload_timeout=self._settings.upload_timeout(),
+        )
 
     def validate(self, request: PublishRequest) -> list[ValidationIssue]:
         text = compose(request.text, request.link)
@@ -123,14 +133,15 @@ class MastodonConnector:
     ) -> PublishResult | None:
         """The newest own status created since ``since`` (minus one minute of clock skew) whose
         text equals the request's. Two publications with identical text in that window are
-        indistinguishable; the newest wins."""
-        wanted = _normalise(compose(request.text, request.link))
+        indistinguishable; the newest wins. Remote mentions compare as ``@user``: the rendered
+        status shows a resolved ``@user@domain`` only as ``@user``."""
+        wanted = _comparable(compose(request.text, request.link))
         earliest = since - dt.timedelta(minutes=1)
         for status in await self._client(account).account_statuses(account.platform_account_id):
             created = parse_timestamp(str(status.get("created_at", "")))
             if created is not None and created < earliest:
                 break
-            if plain_text(str(status.get("content", ""))) == wanted:
+            if _comparable(plain_text(str(status.get("content", "")))) == wanted:
                 return _result(status)
         return None
 
