@@ -2,13 +2,36 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
+from app.channels.models import Channel, ChannelConnection
+from app.crisis.models import CrisisMode
 from app.kit.models import metadata
+from app.posts.models import MediaAsset, Post, PostMedia, PostVariant
+from app.publishing.models import Publication
 from app.tenancy.models import Clinic, Organization, Region
 from app.users.models import RoleAssignment, User
 from app.vault.models import DataKey
 from app.worker.models import Job
 
 __all__ = [
-    "AuditEvent", "Clinic", "DataKey", "Job", "LoginThrottle", "Organization", "PasswordResetToken",
-    "RefreshToken", "Region", "RoleAssignment", "User", "UserSession", "metadata",
+    "AuditEvent",
+    "Channel",
+    "ChannelConnection",
+    "Clinic",
+    "CrisisMode",
+    "DataKey",
+    "Job",
+    "LoginThrottle",
+    "MediaAsset",
+    "Organization",
+    "PasswordResetToken",
+    "Post",
+    "PostMedia",
+    "PostVariant",
+    "Publication",
+    "RefreshToken",
+    "Region",
+    "RoleAssignment",
+    "User",
+    "UserSession",
+    "metadata",
 ]  # fmt: skip

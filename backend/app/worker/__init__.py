@@ -25,6 +25,23 @@ class TaskSpec:
 
 TASKS: dict[str, TaskSpec] = {}
 
+PollerFn = Callable[[Any], Awaitable[int]]
+POLLERS: dict[str, PollerFn] = {}
+"""Loops that claim their own leased rows (e.g. due publications); each worker runs every
+poller once per loop iteration. A poller returns how many items it handled."""
+
+
+def poller(name: str) -> Callable[[PollerFn], PollerFn]:
+    """Register ``fn(ctx: PollContext) -> int``, run by every worker on every iteration."""
+
+    def register(fn: PollerFn) -> PollerFn:
+        if name in POLLERS:
+            raise ValueError(f"poller {name!r} registered twice")
+        POLLERS[name] = fn
+        return fn
+
+    return register
+
 
 def task(
     name: str, *, max_attempts: int = 5, every: timedelta | None = None

@@ -18,7 +18,7 @@ from app.config import Settings
 from app.kit.db import Database
 from app.kit.sql import insert_or_ignore
 from app.kit.time import utc_now
-from app.worker import TASKS, TaskSpec
+from app.worker import POLLERS, TASKS, TaskSpec
 from app.worker.models import Job, JobStatus
 
 log = logging.getLogger("klinikfunk.worker")
@@ -32,6 +32,15 @@ class TaskContext:
     settings: Settings
     job_id: uuid.UUID
     attempt: int
+
+
+@dataclass
+class PollContext:
+    """What a poller gets: the database, the settings and the worker's name (its lease owner)."""
+
+    database: Database
+    settings: Settings
+    worker_name: str
 
 
 def backoff(attempt: int, *, base: float = 5.0, cap: float = 3600.0) -> float:
@@ -122,12 +131,22 @@ class Worker:
                 .values(**values)
             )
 
+    async def run_pollers(self) -> int:
+        ctx = PollContext(self.database, self.settings, self.name)
+        handled = 0
+        for name, fn in POLLERS.items():
+            try:
+                handled += await fn(ctx)
+            except Exception:
+                log.exception("poller %s failed", name)
+        return handled
+
     async def run_once(self) -> int:
         await self.schedule_periodic()
         jobs = await self.claim(self.settings.worker_concurrency)
         if jobs:
             await asyncio.gather(*(self.run_job(job) for job in jobs))
-        return len(jobs)
+        return len(jobs) + await self.run_pollers()
 
     async def run(self) -> None:
         log.info("worker %s started", self.name)

@@ -175,3 +175,29 @@ async def test_housekeeping_removes_only_what_nobody_needs(
     await purge_expired(ctx)
     remaining = sorted((j.status.value, j.finished_at == old) for j in await _jobs(database))
     assert remaining == [("done", False), ("failed", True)]
+
+
+async def test_pollers_run_on_every_iteration_and_a_failing_one_does_not_stop_the_rest(
+    database: Database, settings: Settings
+) -> None:
+    from app.worker import POLLERS, poller
+    from app.worker.runner import PollContext
+
+    seen: list[str] = []
+
+    @poller("tests.broken")
+    async def broken(ctx: PollContext) -> int:
+        raise RuntimeError("boom")
+
+    @poller("tests.counting")
+    async def counting(ctx: PollContext) -> int:
+        seen.append(ctx.worker_name)
+        return 2
+
+    try:
+        worker = Worker(database, settings, name="poll-worker")
+        assert await worker.run_pollers() == 2
+        assert seen == ["poll-worker"]
+    finally:
+        POLLERS.pop("tests.broken")
+        POLLERS.pop("tests.counting")
