@@ -3,57 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+import regex
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"(?:^|(?<=[^\w&/]))#(\w*[^\W\d_]\w*)", re.UNICODE)
 
-_ZWJ = "\u200d"
 _TRAILING_PUNCTUATION = ".,:;!?)]}'\""
-
-
-def _extends(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        unicodedata.category(ch) in ("Mn", "Me", "Mc")
-        or 0xFE00 <= code <= 0xFE0F
-        or 0x1F3FB <= code <= 0x1F3FF
-        or 0xE0020 <= code <= 0xE007F
-        or ch == _ZWJ
-    )
-
-
-def _regional(ch: str) -> bool:
-    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+_GRAPHEME = regex.compile(r"\X")
 
 
 def grapheme_length(text: str) -> int:
-    """User-perceived characters: combining marks, variation selectors, skin tones, tag
-    sequences, ZWJ sequences and flag pairs count once. An approximation of UAX #29 that is
-    exact for Latin/German text and common emoji; Hangul jamo and Indic conjuncts may count high.
-    """
-    text = unicodedata.normalize("NFC", text)
-    count = 0
-    previous = ""
-    pending_flag = False
-    for ch in text:
-        if count and (_extends(ch) or previous == _ZWJ):
-            previous = ch
-            continue
-        if _regional(ch):
-            if pending_flag:
-                pending_flag = False
-                previous = ch
-                continue
-            pending_flag = True
-        else:
-            pending_flag = False
-        if previous == "\r" and ch == "\n":
-            previous = ch
-            continue
-        count += 1
-        previous = ch
-    return count
+    """User-perceived characters: extended grapheme clusters (Unicode UAX #29)."""
+    return len(_GRAPHEME.findall(text))
 
 
 def extract_urls(text: str) -> list[str]:

@@ -16,11 +16,12 @@ from typing import Any
 
 import regex
 
+from app.connectors.text import grapheme_length
+
 MAX_GRAPHEMES = 300
 MAX_TEXT_BYTES = 3000
 MAX_TAG_CHARS = 64
 
-_GRAPHEME = regex.compile(r"\X")
 _URL = regex.compile(r"(?<![\w/.@-])https?://[^\s<>\"]+", regex.IGNORECASE)
 _URL_TRAILING = ".,;:!?'\"”’»"
 # Characters that end or may not start a tag besides whitespace (soft hyphen, joiners, keycap).
@@ -33,7 +34,7 @@ _TAG_TRAILING_PUNCT = regex.compile(r"\p{P}+$")
 
 def grapheme_count(text: str) -> int:
     """Number of extended grapheme clusters (what a reader sees as one character)."""
-    return len(_GRAPHEME.findall(text))
+    return grapheme_length(text)
 
 
 def _byte_offset(text: str, char_index: int) -> int:
