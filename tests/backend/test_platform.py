@@ -126,6 +126,28 @@ class TestHttp:
             assert (await c.get("/assets/app.js")).text == "console.log(1)"
             assert_problem(await c.get("/api/v1/gibt-es-nicht"), 404)
 
+    async def test_cors_only_for_configured_origins(
+        self, settings: Settings, database: Database
+    ) -> None:
+        settings.cors_origins = ["https://intranet.klinik.example"]
+        app = create_app(settings, database=database)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
+            preflight = {
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            }
+            allowed = await c.options(
+                "/api/v1/auth/login",
+                headers={**preflight, "Origin": "https://intranet.klinik.example"},
+            )
+            other = await c.options(
+                "/api/v1/auth/login", headers={**preflight, "Origin": "https://evil.example"}
+            )
+        assert allowed.headers["access-control-allow-origin"] == "https://intranet.klinik.example"
+        assert "access-control-allow-origin" not in other.headers
+
     async def test_unknown_api_route_is_problem_404(self, client: httpx.AsyncClient) -> None:
         assert_problem(await client.get("/api/v1/nichts"), 404)
 

@@ -221,6 +221,28 @@ class TestAccessToken:
             response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert_problem(response, 401)
 
+    async def test_token_not_yet_valid_is_refused(
+        self, client: httpx.AsyncClient, world: World, settings: Settings
+    ) -> None:
+        from jose import jwt
+
+        good = await self._token(settings, world, client)
+        claims = jwt.get_unverified_claims(good)
+        claims["nbf"] = claims["iat"] + 120  # beyond the 30 s clock-skew allowance
+        early = jwt.encode(
+            claims, settings.signing_key(), algorithm="HS256", headers={"typ": "at+jwt"}
+        )
+        assert_problem(
+            await client.get("/api/v1/me", headers={"Authorization": f"Bearer {early}"}), 401
+        )
+        claims["nbf"] = claims["iat"] + 10  # within the allowance
+        skewed = jwt.encode(
+            claims, settings.signing_key(), algorithm="HS256", headers={"typ": "at+jwt"}
+        )
+        assert (
+            await client.get("/api/v1/me", headers={"Authorization": f"Bearer {skewed}"})
+        ).status_code == 200
+
     async def test_no_token_is_401_with_challenge(
         self, client: httpx.AsyncClient, world: World
     ) -> None:

@@ -247,6 +247,43 @@ class TestRoleAssignments:
         assert "role.assigned" in actions
         assert "role.removed" in actions
 
+    async def test_each_change_writes_exactly_one_complete_audit_row(
+        self, client: httpx.AsyncClient, world: World, database: Database
+    ) -> None:
+        from sqlalchemy import select
+
+        admin = await login(client, ROLE_EMAILS[Role.admin], world.password)
+        analyst = world.user(Role.analyst)
+        body = {
+            "user_id": str(analyst.id),
+            "role": "editor",
+            "scope_type": "clinic",
+            "scope_id": str(world.clinic_b.id),
+        }
+        await client.post("/api/v1/role-assignments", json=body, headers=admin)
+        await client.patch(
+            f"/api/v1/users/{analyst.id}", json={"full_name": "Eva L."}, headers=admin
+        )
+        async with database.session_scope() as session:
+            events = (
+                (
+                    await session.execute(
+                        select(AuditEvent).where(AuditEvent.target_id == str(analyst.id))
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        by_action = {e.action: e for e in events}
+        assert sorted(e.action for e in events) == ["role.assigned", "user.updated"]
+        assigned = by_action["role.assigned"]
+        assert assigned.actor_id == world.user(Role.admin).id
+        assert assigned.organization_id == world.org.id
+        assert assigned.clinic_id == world.clinic_b.id
+        assert assigned.details["role"] == "editor"
+        assert by_action["user.updated"].details == {"fields": ["full_name"]}
+        assert "Eva" not in str(by_action["user.updated"].details)  # no personal content
+
     async def test_scope_must_belong_to_the_organization(
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
