@@ -9,7 +9,11 @@ from sqlalchemy import text
 
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.channels.router import router as channels_router
+from app.crisis.router import router as crisis_router
 from app.kit.errors import Unprocessable
+from app.posts.router import router as posts_router
+from app.publishing.router import router as publishing_router
 from app.tenancy.router import clinics, organizations, regions
 from app.users.router import assignments_router, me_router, roles_router
 from app.users.router import router as users_router
@@ -47,5 +51,9 @@ for r in (
     users_router,
     assignments_router,
     audit_router,
+    channels_router,
+    posts_router,
+    publishing_router,
+    crisis_router,
 ):
     api_router.include_router(r)

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     worker_concurrency: int = 4
     worker_poll_seconds: float = 1.0
     job_lease_seconds: int = 300
+    publish_window_minutes: int = 120  # after a post's time; later it is `missed`, never late
+    publish_batch_size: int = 20  # publications one worker claims per loop iteration
+    publish_lease_seconds: int = 300  # must outlast one platform call (upload timeout 120 s)
+    publish_max_attempts: int = 8  # transient failures before a publication counts as failed
 
     access_token_minutes: int = 15
     jwt_issuer: str = "klinikfunk"

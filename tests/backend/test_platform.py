@@ -25,6 +25,7 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/auth/password-reset"),
+    ("GET", "/api/v1/channels/callback/{platform}"),  # the platforms redirect browsers here
 }
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
 from app.connectors.base import Platform
-from app.kit.models import RecordModel, enum_column, utc_column
+from app.kit.models import JSONType, RecordModel, enum_column, utc_column
 
 
 class ChannelStatus(StrEnum):
@@ -18,6 +19,14 @@ class ChannelStatus(StrEnum):
     connected = "connected"
     needs_reconnect = "needs_reconnect"
     disconnected = "disconnected"
+
+
+class ConnectionStatus(StrEnum):
+    """``pending`` until the worker finished the flow, then ``completed`` or ``failed``."""
+
+    pending = "pending"
+    completed = "completed"
+    failed = "failed"
 
 
 class Channel(RecordModel, table=True):
@@ -58,3 +67,12 @@ class ChannelConnection(RecordModel, table=True):
     created_by_id: uuid.UUID = Field(foreign_key="users.id")
     expires_at: datetime = utc_column()
     completed_at: datetime | None = utc_column(default=None)
+    status: ConnectionStatus = enum_column(ConnectionStatus, default=ConnectionStatus.pending)
+    failure_reason: str | None = Field(default=None, max_length=500)
+    instance_url: str | None = Field(default=None, max_length=300)
+    handle: str | None = Field(default=None, max_length=200)
+    code_sealed: str | None = Field(default=None, max_length=4000)
+    """The OAuth authorization code from the callback, or the Bluesky app password."""
+    callback_at: datetime | None = utc_column(default=None)
+    """When the callback used the ``state``; a second use is refused."""
+    channel_ids: list[Any] = Field(default_factory=list, sa_type=JSONType)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -9,6 +9,9 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
 from app.kit.models import JSONType, RecordModel, enum_column, utc_column
+
+UNSCHEDULED = datetime(9999, 12, 31, tzinfo=UTC)
+"""Calendar sort key of posts without a time: after every scheduled one."""
 
 
 class PostStatus(StrEnum):
@@ -67,6 +70,11 @@ class Post(RecordModel, table=True):
     approved_by_id: uuid.UUID | None = Field(default=None, foreign_key="users.id")
     approved_at: datetime | None = utc_column(default=None)
     approved_hash: str | None = Field(default=None, max_length=64)
+
+    @property
+    def calendar_at(self) -> datetime:
+        """The calendar's keyset sort key (``scheduled_at``, unscheduled posts last)."""
+        return self.scheduled_at or UNSCHEDULED
 
 
 class PostVariant(RecordModel, table=True):

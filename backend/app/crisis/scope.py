@@ -1,0 +1,56 @@
+"""Which active crisis covers a clinic: shared by the crisis API and the publisher."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.crisis.models import CrisisMode
+from app.tenancy.models import Clinic
+from app.users.models import ScopeType
+
+
+def covers_clinic(clinic_id: Any) -> Any:
+    """A condition on ``CrisisMode``: its scope contains ``clinic_id`` (a value or a column)."""
+    region_of_clinic = (
+        select(col(Clinic.region_id)).where(col(Clinic.id) == clinic_id).scalar_subquery()
+    )
+    return or_(
+        col(CrisisMode.scope_type) == ScopeType.organization,
+        and_(col(CrisisMode.scope_type) == ScopeType.clinic, col(CrisisMode.scope_id) == clinic_id),
+        and_(
+            col(CrisisMode.scope_type) == ScopeType.region,
+            col(CrisisMode.scope_id) == region_of_clinic,
+        ),
+    )
+
+
+async def active_crisis_for(
+    session: AsyncSession, organization_id: uuid.UUID, clinic_id: uuid.UUID
+) -> CrisisMode | None:
+    """The oldest active crisis whose scope contains the clinic, if any."""
+    statement = (
+        select(CrisisMode)
+        .where(
+            col(CrisisMode.organization_id) == organization_id,
+            col(CrisisMode.ended_at).is_(None),
+            covers_clinic(clinic_id),
+        )
+        .order_by(col(CrisisMode.started_at))
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+def clinics_in_scope(organization_id: uuid.UUID, scope_type: ScopeType, scope_id: uuid.UUID) -> Any:
+    """A subquery of the clinic ids a crisis scope contains."""
+    statement = select(col(Clinic.id)).where(col(Clinic.organization_id) == organization_id)
+    if scope_type is ScopeType.region:
+        statement = statement.where(col(Clinic.region_id) == scope_id)
+    elif scope_type is ScopeType.clinic:
+        statement = statement.where(col(Clinic.id) == scope_id)
+    return statement
