@@ -51,6 +51,8 @@ def _print_demo(settings: Settings) -> None:
     for user in DEMO_USERS:
         typer.echo(f"    {user.local + '@' + DOMAIN:<36} ({user.role.value})")
     typer.echo(f"  Passwort / password: {demo_password(settings)}")
+    if settings.sandbox_enabled:
+        typer.echo(f"  Sandbox-Plattform / sandbox platform: {settings.sandbox_url}")
     typer.echo("")
 
 

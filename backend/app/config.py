@@ -11,6 +11,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+SANDBOX_PREFIX = "/sandbox"
+"""Where the embedded demo mounts the sandbox platform in the app (``KLINIKFUNK_SANDBOX``)."""
 
 
 class Environment(StrEnum):
@@ -31,6 +33,11 @@ class Settings(BaseSettings):
     )
     demo: bool = False
     demo_password: SecretStr | None = None
+    sandbox: bool | None = Field(
+        default=None,
+        description="Serve the sandbox platform under /sandbox and point the connectors and "
+        "OAuth apps at it; default: on with `demo`. Refused in production.",
+    )
     secret_key: SecretStr | None = None
     public_url: str | None = Field(
         default=None, description="Base URL users open; used in password links."
@@ -93,7 +100,21 @@ class Settings(BaseSettings):
                 raise ValueError("KLINIKFUNK_KEKS is required in production")
             if self.argon2_memory_cost < 19456:
                 raise ValueError("argon2 memory cost below the OWASP minimum")
+            if self.sandbox_enabled:
+                raise ValueError(
+                    "the sandbox platform is not allowed in production "
+                    "(KLINIKFUNK_SANDBOX=false, KLINIKFUNK_DEMO off)"
+                )
         return self
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        return sandbox_enabled(self.demo, self.sandbox)
+
+    @property
+    def sandbox_url(self) -> str:
+        """The mounted sandbox as this process reaches it (and the links it hands out)."""
+        return sandbox_url(self.host, self.port, self.public_url)
 
     @property
     def resolved_database_url(self) -> str:
@@ -133,6 +154,43 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(KeyRing.generate())
         return {"local-1": path.read_text().strip()}, "local-1"
+
+
+def sandbox_enabled(demo: bool, sandbox: bool | None) -> bool:
+    return demo if sandbox is None else sandbox
+
+
+def sandbox_url(host: str, port: int, public_url: str | None) -> str:
+    """``{public URL}/sandbox``; without a public URL the loopback address of ``serve``."""
+    if public_url:
+        return public_url.rstrip("/") + SANDBOX_PREFIX
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}{SANDBOX_PREFIX}"
+
+
+class SandboxMode(BaseSettings):
+    """The sandbox switch alone, read from the environment: the connector and channel settings
+    are built without a :class:`Settings` and take their sandbox defaults from here."""
+
+    model_config = SettingsConfigDict(env_prefix="KLINIKFUNK_", extra="ignore")
+
+    env: Environment = Environment.development
+    demo: bool = False
+    sandbox: bool | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.env is not Environment.production and sandbox_enabled(self.demo, self.sandbox)
+
+    @property
+    def url(self) -> str:
+        return sandbox_url(self.host, self.port, self.public_url)
 
 
 @lru_cache

@@ -12,12 +12,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import app.models
 import app.tasks  # noqa: F401  (registers every task)
 from app.api import api_router
 from app.auth.service import AuthService
-from app.config import Settings, get_settings
+from app.config import SANDBOX_PREFIX, Settings, get_settings
 from app.kit.db import Database
 from app.kit.errors import NotFound, install_error_handlers
 from app.kit.http import BodyLimit, SecurityHeaders
@@ -86,9 +87,49 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             ],
         )
     app.add_middleware(SecurityHeaders)
+    if settings.sandbox_enabled:
+        app.state.sandbox_app = _sandbox_app(settings)
+        app.add_middleware(SandboxMount, sandbox=app.state.sandbox_app)  # outermost
     app.include_router(api_router)
     _mount_spa(app, settings.spa_dir)
     return app
+
+
+def _sandbox_app(settings: Settings) -> ASGIApp:
+    """The sandbox platform with the fixed demo world (``sandbox.demo``), so the demo's
+    channels work after every restart although the sandbox keeps its state in memory."""
+    from app.channels.service import redirect_uri
+    from app.connectors.base import Platform
+    from sandbox.app import create_sandbox
+    from sandbox.state import SandboxConfig
+
+    config = SandboxConfig(
+        demo_world=True,
+        demo_redirect_uris=[redirect_uri(settings, Platform.MASTODON)],
+        date_header=False,  # uvicorn sends `Date` for the whole app
+    )
+    return create_sandbox(config)
+
+
+class SandboxMount:
+    """``/sandbox/…`` goes straight to the sandbox platform, as if it were another host: none
+    of the API's middleware (CSP, body limit) applies and the SPA fallback never sees it. The
+    prefix moves into ``root_path`` (``path`` stays whole), like a Starlette ``Mount``."""
+
+    def __init__(self, app: ASGIApp, sandbox: ASGIApp, prefix: str = SANDBOX_PREFIX) -> None:
+        self.app = app
+        self.sandbox = sandbox
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            root = scope.get("root_path", "")
+            path: str = scope["path"]
+            inner = path[len(root) :] if root and path.startswith(root) else path
+            if inner == self.prefix or inner.startswith(self.prefix + "/"):
+                await self.sandbox({**scope, "root_path": root + self.prefix}, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _mount_spa(app: FastAPI, spa_dir: Path) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sandbox import control, graph, mastodon, pages
 from sandbox.faults import FaultMiddleware
 from sandbox.state import Sandbox, SandboxConfig, http_date
+from sandbox.urls import route_path
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -32,7 +33,7 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def personality_headers(request: Request, call_next: Handler) -> Response:
-        path = request.url.path
+        path = route_path(request.scope)
         if path.startswith(mastodon.PREFIX + "/"):
             response = await mastodon.rate_limit(sandbox, request, call_next)
         elif path.startswith("/graph/"):
@@ -40,7 +41,9 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
         else:
             response = await call_next(request)
         # The server clock is the virtual clock: clients compare reset times against `Date`.
-        response.headers["Date"] = http_date(sandbox.state.now())
+        # Mounted inside another app, that app's server sends `Date` (see `date_header`).
+        if sandbox.state.config.date_header:
+            response.headers["Date"] = http_date(sandbox.state.now())
         return response
 
     app.include_router(control.router(sandbox))

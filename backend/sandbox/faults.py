@@ -14,6 +14,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.state import FaultRule, Sandbox, http_date
+from sandbox.urls import route_path
 
 CONTROL_PREFIX = "/_control"
 
@@ -30,10 +31,10 @@ class FaultMiddleware:
         self.sandbox = sandbox
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or route_path(scope).startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
-        rule = self._take(scope["method"], scope["path"])
+        rule = self._take(scope["method"], route_path(scope))
         if rule is None:
             await self.app(scope, receive, send)
             return

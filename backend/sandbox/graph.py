@@ -32,6 +32,7 @@ from sandbox.state import (
     Token,
     Window,
 )
+from sandbox.urls import public_base, route_path
 
 PREFIX = "/graph/{version}"
 CAPTION_LIMIT = 2200
@@ -103,7 +104,7 @@ class Ctx:
 
     @property
     def base(self) -> str:
-        return str(self.request.base_url).rstrip("/")
+        return public_base(self.request)
 
     def user(self) -> GraphUser | None:
         if self.token.kind in ("graph_user_short", "graph_user_long"):
@@ -457,7 +458,7 @@ def router(sandbox: Sandbox) -> APIRouter:
             body["paging"] = {"cursors": {"before": page_items[0].id, "after": page_items[-1].id}}
             if len(posts) > limit:
                 query = dict(request.query_params) | {"after": page_items[-1].id}
-                body["paging"]["next"] = f"{ctx.base}{request.url.path}?{urlencode(query)}"
+                body["paging"]["next"] = f"{ctx.base}{route_path(request.scope)}?{urlencode(query)}"
         return JSONResponse(body)
 
     # ---------- Instagram publishing ----------

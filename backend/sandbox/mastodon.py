@@ -30,6 +30,7 @@ from sandbox.state import (
     SandboxState,
     Token,
 )
+from sandbox.urls import public_base
 
 PREFIX = "/mastodon"
 IDEMPOTENCY_TTL = timedelta(hours=1)
@@ -126,7 +127,7 @@ def render_content(text: str, instance: str) -> str:
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return public_base(request)
 
 
 def authenticate(state: SandboxState, request: Request) -> tuple[Token, MastodonAccount]:

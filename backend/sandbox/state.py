@@ -35,6 +35,13 @@ class SandboxConfig:
     webhook_url: str | None = None
     frozen_start: datetime | None = None
     """When set, the virtual clock starts here and only moves via the control API."""
+    demo_world: bool = False
+    """Seed the fixed demo accounts of `sandbox.demo` (same ids and tokens after every start)
+    instead of the default world; the embedded Klinikfunk demo turns this on."""
+    demo_redirect_uris: list[str] = field(default_factory=list)
+    """Redirect URIs of the demo world's fixed Mastodon app (the host app's OAuth callback)."""
+    date_header: bool = True
+    """Send `Date` in virtual time. Off when mounted inside another app, whose server sends it."""
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -410,7 +417,13 @@ class SandboxState:
         return user
 
     def seed(self) -> None:
-        """Default world: one Mastodon account and one Facebook user with a Page + IG account."""
+        """Default world: one Mastodon account and one Facebook user with a Page + IG account;
+        with `demo_world` the fixed demo accounts of `sandbox.demo` instead."""
+        if self.config.demo_world:
+            from sandbox.demo import seed_demo_world
+
+            seed_demo_world(self)
+            return
         self.create_mastodon_account("klinikum_nord", "Klinikum Nord")
         self.create_graph_user("Redaktion Klinikum", [{"name": "Klinikum Nord", "instagram": True}])
 

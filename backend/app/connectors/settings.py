@@ -2,19 +2,27 @@
 
 Tests and the offline demo point these at the sandbox. Mastodon and Bluesky accounts carry their
 own server URL (:attr:`~app.connectors.base.Account.instance_url`); the values here are fallbacks.
+With the built-in sandbox on (``KLINIKFUNK_SANDBOX``, default with ``KLINIKFUNK_DEMO``) the
+Mastodon and Graph URLs default to it (``{base}/sandbox/mastodon``, ``{base}/sandbox/graph/…``);
+explicitly set variables still win.
 """
 
 from __future__ import annotations
 
 import httpx
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.config import SandboxMode
+
+GRAPH_VERSION = "v24.0"
 
 
 class ConnectorSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KLINIKFUNK_", extra="ignore")
 
-    facebook_graph_url: str = "https://graph.facebook.com/v24.0"
-    instagram_graph_url: str = "https://graph.facebook.com/v24.0"
+    facebook_graph_url: str = f"https://graph.facebook.com/{GRAPH_VERSION}"
+    instagram_graph_url: str = f"https://graph.facebook.com/{GRAPH_VERSION}"
     linkedin_api_url: str = "https://api.linkedin.com"
     linkedin_version: str = "202510"
     mastodon_url: str = "https://mastodon.social"
@@ -29,8 +37,27 @@ class ConnectorSettings(BaseSettings):
     """Read/write/pool timeout of ordinary API calls (platforms.md §10: connect 5 s, read 30 s)."""
     upload_timeout_seconds: float = 120.0
 
+    @model_validator(mode="after")
+    def _sandbox_defaults(self) -> ConnectorSettings:
+        mode = SandboxMode()
+        if mode.enabled:
+            for name, value in sandbox_urls(mode.url).items():
+                if name not in self.model_fields_set:
+                    setattr(self, name, value)
+        return self
+
     def request_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.request_timeout_seconds, connect=self.connect_timeout_seconds)
 
     def upload_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.upload_timeout_seconds, connect=self.connect_timeout_seconds)
+
+
+def sandbox_urls(sandbox: str) -> dict[str, str]:
+    """The platform base URLs of the sandbox at ``sandbox`` (e.g. ``http://127.0.0.1:8000/sandbox``)."""
+    graph = f"{sandbox}/graph/{GRAPH_VERSION}"
+    return {
+        "mastodon_url": f"{sandbox}/mastodon",
+        "facebook_graph_url": graph,
+        "instagram_graph_url": graph,
+    }

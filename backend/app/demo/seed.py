@@ -1,19 +1,35 @@
-"""Demo data for the embedded default: a fictional hospital group with one user per role."""
+"""Demo data for the embedded default: a fictional hospital group with one user per role and,
+with the built-in sandbox platform (``KLINIKFUNK_SANDBOX``), connected sandbox channels and a
+few posts in several states."""
 
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import audit_service
 from app.auth.passwords import Passwords
 from app.auth.permissions import Role
+from app.auth.subject import load_subject
+from app.channels.models import Channel
+from app.channels.service import store_credentials
 from app.config import Settings
+from app.connectors.base import Credentials, Platform
+from app.kit.time import utc_now
+from app.posts.models import Post, PostCategory, PostStatus
+from app.posts.schemas import PostCreate, ScheduleRequest, VariantInput
+from app.posts.service import post_service
 from app.tenancy.models import Clinic, Organization, Region
 from app.users.models import RoleAssignment, ScopeType, User
+from app.vault.service import SecretBox, keyring_from
+from sandbox import demo as sandbox_demo
 
 DOMAIN = "klinikfunk.example"
 
@@ -78,6 +94,7 @@ async def seed_demo(session: AsyncSession, settings: Settings, password: str) ->
     await session.flush()
     password_hash = Passwords(settings).hash(password)
     emails = []
+    users: dict[str, User] = {}
     for demo in DEMO_USERS:
         user = User(
             organization_id=org.id,
@@ -103,9 +120,164 @@ async def seed_demo(session: AsyncSession, settings: Settings, password: str) ->
             )
         )
         emails.append(user.email)
+        users[demo.local] = user
     await session.flush()
+    details: dict[str, int] = {"users": len(emails)}
+    if settings.sandbox_enabled:
+        channels = await seed_sandbox_channels(session, settings, org, clinics, users["admin"])
+        posts = await seed_posts(session, clinics, channels, users)
+        details |= {"channels": sum(len(c) for c in channels.values()), "posts": len(posts)}
     await audit_service.record(
         session, "demo.seeded", organization_id=org.id, target_type="organization",
-        target_id=org.id, details={"users": len(emails)},
+        target_id=org.id, details=details,
     )  # fmt: skip
     return emails
+
+
+ChannelsByClinic = dict[str, dict[Platform, Channel]]
+
+
+async def seed_sandbox_channels(
+    session: AsyncSession,
+    settings: Settings,
+    org: Organization,
+    clinics: dict[str, Clinic],
+    connected_by: User,
+) -> ChannelsByClinic:
+    """Connected channels of the sandbox's fixed demo accounts (``sandbox.demo``), their tokens
+    sealed with the vault: Klinikum Musterstadt on Mastodon, Facebook and Instagram, Nordheim
+    on Facebook and Instagram, Südhausen on Mastodon. ``instance_url`` stays empty, so the
+    Mastodon channels follow the sandbox URL of the current start (port changes included)."""
+    box = SecretBox(keyring_from(settings))
+    host = httpx.URL(settings.sandbox_url).host  # as a connect flow names it
+    specs: list[tuple[str, Platform, str, str, str | None, str]] = []
+    for account in sandbox_demo.MASTODON_ACCOUNTS:
+        specs.append(
+            (account.clinic, Platform.MASTODON, account.id, account.display_name,
+             f"@{account.username}@{host}", account.token)
+        )  # fmt: skip
+    for page in sandbox_demo.PAGES:
+        specs.append((page.clinic, Platform.FACEBOOK, page.id, page.name, None, page.token))
+        if page.instagram_id and page.instagram_username:
+            specs.append(
+                (page.clinic, Platform.INSTAGRAM, page.instagram_id,
+                 f"{page.instagram_username} (Instagram)", page.instagram_username, page.token)
+            )  # fmt: skip
+    result: ChannelsByClinic = {key: {} for key in clinics}
+    now = utc_now()
+    for clinic_key, platform, account_id, name, handle, token in specs:
+        channel = Channel(
+            organization_id=org.id,
+            clinic_id=clinics[clinic_key].id,
+            platform=platform,
+            display_name=name,
+            handle=handle,
+            platform_account_id=account_id,
+            connected_by_id=connected_by.id,
+            last_checked_at=now,
+        )
+        session.add(channel)
+        await session.flush()
+        await store_credentials(session, box, channel, Credentials(access_token=token))
+        await audit_service.record(
+            session, "channel.connected", organization_id=org.id, actor_id=connected_by.id,
+            clinic_id=channel.clinic_id, target_type="channel", target_id=channel.id,
+            details={"platform": platform.value, "reconnect": False, "demo": True},
+        )  # fmt: skip
+        result[clinic_key][platform] = channel
+    return result
+
+
+@dataclass(frozen=True)
+class DemoPost:
+    clinic: str
+    title: str
+    category: PostCategory
+    text: str
+    platforms: tuple[Platform, ...]
+    status: PostStatus
+    link_url: str | None = None
+
+
+DEMO_POSTS = [
+    DemoPost(
+        "musterstadt",
+        "Grippeimpfung für Mitarbeitende",
+        PostCategory.health_tip,
+        "Ab Montag impft unser Betriebsärztlicher Dienst alle Mitarbeitenden gegen Grippe – "
+        "ohne Termin, täglich von 8 bis 14 Uhr im Erdgeschoss von Haus B. #Grippeschutz",
+        (Platform.MASTODON, Platform.FACEBOOK),
+        PostStatus.draft,
+    ),
+    DemoPost(
+        "nordheim",
+        "Infoabend Geburtshilfe",
+        PostCategory.event,
+        "Werdende Eltern aufgepasst: Am ersten Mittwoch im Monat stellen unsere Hebammen und "
+        "Ärztinnen die Geburtshilfe im St.-Marien-Krankenhaus vor. Beginn 18 Uhr, Anmeldung "
+        "nicht nötig.",
+        (Platform.FACEBOOK,),
+        PostStatus.in_review,
+        "https://www.example.org/geburtshilfe",
+    ),
+    DemoPost(
+        "musterstadt",
+        "Tag der offenen Tür",
+        PostCategory.event,
+        "Am Samstag öffnet das Klinikum Musterstadt seine Türen: Führungen durch OP und "
+        "Notaufnahme, Blutdruckmessen und ein Programm für Kinder. Wir freuen uns auf Sie! "
+        "#TagDerOffenenTür",
+        (Platform.MASTODON, Platform.FACEBOOK),
+        PostStatus.scheduled,
+    ),
+    DemoPost(
+        "suedhausen",
+        "Ausbildung Pflegefachfrau/-mann",
+        PostCategory.jobs,
+        "Ausbildung mit Zukunft: Zum 1. Oktober suchen wir Auszubildende in der Pflege. "
+        "Bewerbungen bitte bis Ende Juni über unser Karriereportal. #Pflegeausbildung",
+        (Platform.MASTODON,),
+        PostStatus.approved,
+    ),
+]
+
+
+async def seed_posts(
+    session: AsyncSession,
+    clinics: dict[str, Clinic],
+    channels: ChannelsByClinic,
+    users: dict[str, User],
+) -> list[Post]:
+    """German demo posts through the posts service (written by the editor, approved by the
+    communications lead — four eyes): a draft, one in review, one approved and one scheduled for
+    tomorrow 09:00 clinic time, so its publications exist and the worker publishes it to the
+    sandbox then. Nothing is marked published without a real platform post behind it."""
+    session_id = uuid.uuid4()  # seeding is no sign-in; the audit log keeps no session ids
+    editor = await load_subject(session, users["redaktion"], session_id)
+    lead = await load_subject(session, users["kommunikation"], session_id)
+    posts = []
+    for spec in DEMO_POSTS:
+        targets = channels[spec.clinic]
+        post = await post_service.create(
+            session,
+            editor,
+            PostCreate(
+                clinic_id=clinics[spec.clinic].id,
+                title=spec.title,
+                category=spec.category,
+                base_text=spec.text,
+                link_url=spec.link_url,
+                variants=[VariantInput(channel_id=targets[p].id) for p in spec.platforms],
+            ),
+        )
+        if spec.status is not PostStatus.draft:
+            await post_service.submit(session, editor, post)
+        if spec.status in (PostStatus.approved, PostStatus.scheduled):
+            await post_service.approve(session, lead, post)
+        if spec.status is PostStatus.scheduled:
+            zone = ZoneInfo(clinics[spec.clinic].timezone)
+            tomorrow = datetime.now(zone).date() + timedelta(days=1)
+            at = ScheduleRequest(scheduled_local=datetime.combine(tomorrow, time(9, 0)))
+            await post_service.schedule(session, editor, post, at)
+        posts.append(post)
+    return posts
