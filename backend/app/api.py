@@ -12,6 +12,7 @@ from app.auth.router import router as auth_router
 from app.channels.router import router as channels_router
 from app.crisis.router import router as crisis_router
 from app.kit.errors import Unprocessable
+from app.media.router import router as media_router
 from app.posts.router import router as posts_router
 from app.publishing.router import router as publishing_router
 from app.tenancy.router import clinics, organizations, regions
@@ -53,6 +54,7 @@ for r in (
     audit_router,
     channels_router,
     posts_router,
+    media_router,
     publishing_router,
     crisis_router,
 ):

@@ -26,6 +26,7 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/auth/password-reset"),
     ("GET", "/api/v1/channels/callback/{platform}"),  # the platforms redirect browsers here
+    ("GET", "/api/v1/media/public/{media_id}"),  # HMAC-signed, 1 h URLs Meta fetches images by
 }
 
 

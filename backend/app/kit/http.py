@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.kit.errors import problem_response
@@ -11,7 +12,16 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-MAX_BODY_BYTES = 1024 * 1024
+MiB = 1024 * 1024
+MAX_BODY_BYTES = MiB
+UPLOAD_MAX_BYTES = 20 * MiB
+"""The largest media file ``POST /api/v1/media`` accepts (the service checks the file itself)."""
+BODY_LIMITS: tuple[tuple[str, int], ...] = (
+    # The one place that allows a larger body: media uploads (multipart adds a few headers).
+    ("/api/v1/media", UPLOAD_MAX_BYTES + 64 * 1024),
+)
+"""Per path prefix (whole segments) the largest request body; every other path gets
+``MAX_BODY_BYTES`` (SEC-16: JSON ≤ 1 MiB)."""
 _HEADERS = {
     b"strict-transport-security": b"max-age=31536000; includeSubDomains",
     b"content-security-policy": CSP.encode(),
@@ -44,26 +54,43 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class BodyLimit:
-    """Refuse request bodies over 1 MiB with 413 before the route reads them."""
+def body_limit_for(path: str, limits: tuple[tuple[str, int], ...] = BODY_LIMITS) -> int | None:
+    """The body limit ``BODY_LIMITS`` sets for ``path``, None when the default applies."""
+    for prefix, limit in limits:
+        if path == prefix or path.startswith(prefix + "/"):
+            return limit
+    return None
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+
+def _too_large(max_bytes: int) -> Response:
+    size = f"{max_bytes // MiB} MiB" if max_bytes % MiB == 0 else f"{max_bytes / MiB:.1f} MiB"
+    return problem_response(
+        413, "Payload too large", f"The request body is larger than {size}.", "payload-too-large"
+    )
+
+
+class BodyLimit:
+    """Refuse request bodies over the path's limit (1 MiB unless ``BODY_LIMITS`` says more)
+    with 413 before the route reads them."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BODY_BYTES,
+        limits: tuple[tuple[str, int], ...] = BODY_LIMITS,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = body_limit_for(scope["path"], self.limits) or self.max_bytes
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            response = problem_response(
-                413,
-                "Payload too large",
-                "The request body is larger than 1 MiB.",
-                "payload-too-large",
-            )
-            await response(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            await _too_large(max_bytes)(scope, receive, send)
             return
         received = 0
 
@@ -72,20 +99,14 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
-            response = problem_response(
-                413,
-                "Payload too large",
-                "The request body is larger than 1 MiB.",
-                "payload-too-large",
-            )
-            await response(scope, receive, send)
+            await _too_large(max_bytes)(scope, receive, send)
 
 
 class BodyTooLarge(Exception):

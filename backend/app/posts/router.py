@@ -12,6 +12,7 @@ from app.kit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unproces
 from app.kit.pagination import Pagination
 from app.posts.models import PostStatus
 from app.posts.schemas import (
+    MediaSet,
     PostCreate,
     PostPage,
     PostRead,
@@ -107,6 +108,17 @@ async def set_variants(
     return await _one(
         session, await post_service.set_variants(session, subject, post, body.variants)
     )
+
+
+@router.put("/{post_id}/media", response_model=PostRead, responses=WRITE_ERRORS)
+async def set_media(
+    post_id: uuid.UUID, body: MediaSet, subject: PostsWrite, session: DbSession
+) -> PostRead:
+    """Replace the attached images, in order, each with its alt text (up to 1500 characters;
+    required to submit). Images must have been uploaded for the post's clinic
+    (`POST /media`). A change of an approved or scheduled post sends it back to review."""
+    post = await post_service.get(session, subject, post_id, for_update=True)
+    return await _one(session, await post_service.set_media(session, subject, post, body.media))
 
 
 @router.post("/{post_id}/submit", response_model=PostRead, responses=WRITE_ERRORS)

@@ -43,6 +43,22 @@ class VariantsSet(InputSchema):
     variants: list[VariantInput] = Field(max_length=20)
 
 
+AltText = Annotated[str, StringConstraints(max_length=1500)]
+
+
+class PostMediaInput(InputSchema):
+    media_id: uuid.UUID
+    alt_text: AltText = Field(
+        default="", description="Required before submitting (screen readers, a11y)."
+    )
+
+
+class MediaSet(InputSchema):
+    """The post's images in order, each with its alt text: replaces the whole set."""
+
+    media: list[PostMediaInput] = Field(max_length=10)
+
+
 class PostCreate(InputSchema):
     clinic_id: uuid.UUID
     title: Title
@@ -140,6 +156,18 @@ class VariantRead(Schema):
     options: dict[str, Any]
 
 
+class PostMediaRead(Schema):
+    media_id: uuid.UUID
+    position: int
+    alt_text: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    width: int | None
+    height: int | None
+    content_url: str
+
+
 class PostRead(TimestampedSchema):
     updated_at: datetime
     organization_id: uuid.UUID
@@ -163,6 +191,7 @@ class PostRead(TimestampedSchema):
     approved_at: datetime | None
     approval_current: bool = Field(description="Approved and unchanged since the approval.")
     variants: list[VariantRead]
+    media: list[PostMediaRead] = Field(description="Attached images in order.")
 
 
 class PostPage(Schema):

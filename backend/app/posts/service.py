@@ -35,6 +35,8 @@ from app.posts.models import (
 from app.posts.schemas import (
     IssueRead,
     PostCreate,
+    PostMediaInput,
+    PostMediaRead,
     PostRead,
     PostUpdate,
     PreviewRequest,
@@ -175,6 +177,27 @@ class PostService:
                     options=variant.options,
                 )
             )
+        media: dict[uuid.UUID, list[PostMediaRead]] = {pid: [] for pid in ids}
+        media_rows = await session.execute(
+            select(PostMedia, MediaAsset)
+            .join(MediaAsset, col(MediaAsset.id) == col(PostMedia.media_id))
+            .where(col(PostMedia.post_id).in_(ids))
+            .order_by(col(PostMedia.post_id), col(PostMedia.position))
+        )
+        for pm, asset in media_rows.all():
+            media[pm.post_id].append(
+                PostMediaRead(
+                    media_id=asset.id,
+                    position=pm.position,
+                    alt_text=pm.alt_text,
+                    filename=asset.filename,
+                    content_type=asset.content_type,
+                    size_bytes=asset.size_bytes,
+                    width=asset.width,
+                    height=asset.height,
+                    content_url=f"/api/v1/media/{asset.id}/content",
+                )
+            )
         result = []
         for post in posts:
             zone = zones.get(post.clinic_id, "Europe/Berlin")
@@ -193,6 +216,7 @@ class PostService:
                             post.approved_hash and post.approved_hash == post.content_hash
                         ),
                         "variants": variants[post.id],
+                        "media": media[post.id],
                     }
                 )
             )
@@ -264,6 +288,66 @@ class PostService:
         await self._write_variants(session, post, variants, channels)
         await self._after_edit(session, subject, post, ["variants"])
         return post
+
+    async def set_media(
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        post: Post,
+        items: list[PostMediaInput],
+    ) -> Post:
+        """Replace the attached images (in order, with alt texts). Like every content edit this
+        changes the content hash: an approved post goes back to review."""
+        self._require(subject, post, Permission.posts_write)
+        self._ensure_editable(post)
+        await self._check_media(session, post, items)
+        for row in (
+            await session.execute(select(PostMedia).where(col(PostMedia.post_id) == post.id))
+        ).scalars():
+            await session.delete(row)
+        await session.flush()  # free the (post_id, position) slots before inserting
+        for position, item in enumerate(items):
+            session.add(
+                PostMedia(
+                    post_id=post.id,
+                    media_id=item.media_id,
+                    position=position,
+                    alt_text=item.alt_text,
+                )
+            )
+        await self._after_edit(session, subject, post, ["media"])
+        return post
+
+    async def _check_media(
+        self, session: AsyncSession, post: Post, items: Sequence[PostMediaInput]
+    ) -> None:
+        """Media must have been uploaded for the post's clinic; every problem at once."""
+        ids = [item.media_id for item in items]
+        found = set(
+            (
+                await session.execute(
+                    select(col(MediaAsset.id)).where(
+                        col(MediaAsset.id).in_(ids),
+                        col(MediaAsset.organization_id) == post.organization_id,
+                        col(MediaAsset.clinic_id) == post.clinic_id,
+                    )
+                )
+            ).scalars()
+        )
+        errors: list[FieldError] = []
+        seen: set[uuid.UUID] = set()
+        for index, media_id in enumerate(ids):
+            field = f"body.media.{index}.media_id"
+            if media_id in seen:
+                message, kind = "Das Bild ist doppelt angegeben.", "duplicate"
+            elif media_id not in found:
+                message, kind = "Kein solches Bild für diese Klinik.", "not_found"
+            else:
+                seen.add(media_id)
+                continue
+            errors.append(FieldError(field=field, message=message, type=kind))
+        if errors:
+            raise Unprocessable("Nicht alle Bilder können verwendet werden.", errors=errors)
 
     def _ensure_editable(self, post: Post) -> None:
         if post.status not in EDITABLE:

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -40,7 +40,9 @@ from app.connectors.base import (
     Connector,
     ConnectorError,
     DuplicatePost,
+    MediaItem,
     PermanentError,
+    Platform,
     PublishRequest,
     PublishResult,
     RateLimited,
@@ -51,7 +53,9 @@ from app.connectors.settings import ConnectorSettings
 from app.crisis.scope import active_crisis_for
 from app.kit.db import Database
 from app.kit.time import utc_now
-from app.posts.models import Post, PostMedia, PostStatus, PostVariant
+from app.media import storage as media_storage
+from app.media.signing import signed_url
+from app.posts.models import MediaAsset, Post, PostMedia, PostStatus, PostVariant
 from app.publishing.models import Publication, PublicationStatus
 from app.publishing.service import settle
 from app.vault.service import SecretBox, SecretError, keyring_from
@@ -59,6 +63,8 @@ from app.worker.runner import backoff
 
 log = logging.getLogger("klinikfunk.publisher")
 S = PublicationStatus
+PULLS_BY_URL = frozenset({Platform.FACEBOOK, Platform.INSTAGRAM})
+"""Platforms that download attached media themselves from a URL (platforms.md §3.1)."""
 
 PLATFORM_NAMES = {
     "facebook": "Facebook",
@@ -309,18 +315,13 @@ class Publisher:
                     details={"reason": "channel"},
                 )  # fmt: skip
                 return None
-            has_media = (
-                await session.execute(
-                    select(func.count())
-                    .select_from(PostMedia)
-                    .where(col(PostMedia.post_id) == post.id)
-                )
-            ).scalar_one()
-            if has_media:
+            media = await self._media(session, post, channel)
+            if media is None:
                 await settle(
-                    session, publication, S.failed, error_code="media_unsupported",
-                    error="Nicht veröffentlicht: Beiträge mit Bildern oder Videos kann der "
-                    "Publisher noch nicht senden.", action="publication.failed",
+                    session, publication, S.failed, error_code="media_missing",
+                    error="Nicht veröffentlicht: Ein Bild des Beitrags ist nicht mehr "
+                    "gespeichert. Bitte das Bild neu hochladen und den Beitrag neu einplanen.",
+                    action="publication.failed",
                 )  # fmt: skip
                 return None
             try:
@@ -359,11 +360,55 @@ class Publisher:
                 link=tagged_link(post.link_url, post.utm),
                 language=post.language,
                 options=dict(variant.options) if variant else {},
+                media=media,
             )
             return Attempt(
                 publication.id, channel, connector, account, request,
                 publication.due_at, publication.attempt_started_at,
             )  # fmt: skip
+
+    async def _media(
+        self, session: AsyncSession, post: Post, channel: Channel
+    ) -> tuple[MediaItem, ...] | None:
+        """The post's images in order with alt texts; None when a stored file is missing.
+
+        Platforms that pull by URL (Meta) get a signed public URL valid for about an hour;
+        the others get the bytes (we never fetch a URL for them, SEC-17)."""
+        rows = (
+            await session.execute(
+                select(PostMedia, MediaAsset)
+                .join(MediaAsset, col(MediaAsset.id) == col(PostMedia.media_id))
+                .where(col(PostMedia.post_id) == post.id)
+                .order_by(col(PostMedia.position))
+            )
+        ).all()
+        if not rows:
+            return ()
+        secret = self.settings.signing_key()
+        now = utc_now()
+        items = []
+        for pm, asset in rows:
+            content = None
+            try:
+                if channel.platform not in PULLS_BY_URL:
+                    content = await asyncio.to_thread(
+                        media_storage.read, self.settings, asset.storage_key
+                    )
+                elif not media_storage.path_for(self.settings, asset.storage_key).is_file():
+                    return None
+            except media_storage.MediaMissing:
+                return None
+            items.append(
+                MediaItem(
+                    kind="gif" if asset.content_type == "image/gif" else "image",
+                    url=signed_url(self.settings.base_url, secret, asset.id, now),
+                    mime=asset.content_type,
+                    size_bytes=asset.size_bytes,
+                    alt_text=pm.alt_text or None,
+                    content=content,
+                )
+            )
+        return tuple(items)
 
     async def _own(
         self, session: AsyncSession, publication_id: uuid.UUID, *, lock: bool = False
