@@ -13,7 +13,12 @@ describe("visibleNavItems", () => {
     expect(keys(visibleNavItems(NAV_ITEMS, (p) => p === "audit.read"))).toEqual(["overview", "settings:audit"]);
   });
 
+  it("shows Kalender and Beiträge to a reader of posts, and Kanäle only with channels.manage", () => {
+    expect(keys(visibleNavItems(NAV_ITEMS, (p) => p === "posts.read"))).toEqual(["overview", "calendar", "posts"]);
+    expect(keys(visibleNavItems(NAV_ITEMS, (p) => p === "channels.manage"))).toEqual(["overview", "settings:channels"]);
+  });
+
   it("shows everything to a user with all permissions", () => {
-    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "settings:users:sites:audit"]);
+    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "settings:users:sites:channels:audit"]);
   });
 });

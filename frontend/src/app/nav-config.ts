@@ -5,10 +5,13 @@ import { PERMISSIONS } from "@/lib/auth/me";
 /** Paths the navigation may point to (checked against the route tree where links render). */
 export type NavPath =
   | "/"
+  | "/kalender"
+  | "/beitraege"
   | "/einstellungen"
   | "/einstellungen/benutzer"
   | "/einstellungen/standorte"
-  | "/einstellungen/audit-log";
+  | "/einstellungen/audit-log"
+  | "/einstellungen/kanaele";
 
 export interface NavItem {
   key: string;
@@ -20,11 +23,13 @@ export interface NavItem {
 }
 
 /**
- * The product's sections. Kalender, Beiträge, Freigaben, Posteingang and Kennzahlen join this
+ * The product's sections. Freigaben, Posteingang and Kennzahlen join this
  * list when they have content; a section with no visible entry is never shown.
  */
 export const NAV_ITEMS: NavItem[] = [
   { key: "overview", to: "/", label: "nav.overview" },
+  { key: "calendar", to: "/kalender", label: "nav.calendar", permission: PERMISSIONS.postsRead },
+  { key: "posts", to: "/beitraege", label: "nav.posts", permission: PERMISSIONS.postsRead },
   {
     key: "settings",
     to: "/einstellungen",
@@ -32,6 +37,7 @@ export const NAV_ITEMS: NavItem[] = [
     children: [
       { key: "users", to: "/einstellungen/benutzer", label: "nav.users", permission: PERMISSIONS.usersManage },
       { key: "sites", to: "/einstellungen/standorte", label: "nav.sites", permission: PERMISSIONS.organizationManage },
+      { key: "channels", to: "/einstellungen/kanaele", label: "nav.channels", permission: PERMISSIONS.channelsManage },
       { key: "audit", to: "/einstellungen/audit-log", label: "nav.audit", permission: PERMISSIONS.auditRead },
     ],
   },

@@ -120,6 +120,62 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import("@/features/audit/components/audit-page"), "AuditPage"),
 });
 
+const postsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/beitraege",
+  component: lazyRouteComponent(() => import("@/features/posts/components/posts-page"), "PostsPage"),
+});
+
+const ComposerPage = lazyRouteComponent(() => import("@/features/posts/components/composer-page"), "ComposerPage");
+const newPostRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/beitraege/neu",
+  component: function NewPostRoute() {
+    return <ComposerPage />;
+  },
+});
+
+const editPostRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/beitraege/$postId/bearbeiten",
+  component: function EditPostRoute() {
+    return <ComposerPage postId={editPostRoute.useParams().postId} />;
+  },
+});
+
+const PostDetailPage = lazyRouteComponent(() => import("@/features/posts/components/post-detail-page"), "PostDetailPage");
+const postDetailRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/beitraege/$postId",
+  component: function PostDetailRoute() {
+    return <PostDetailPage postId={postDetailRoute.useParams().postId} />;
+  },
+});
+
+const calendarRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/kalender",
+  component: lazyRouteComponent(() => import("@/features/calendar/components/calendar-page"), "CalendarPage"),
+});
+
+const ChannelsPage = lazyRouteComponent(() => import("@/features/channels/components/channels-page"), "ChannelsPage");
+const channelsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einstellungen/kanaele",
+  validateSearch: (search: Record<string, unknown>): { verbindung?: string } => ({
+    verbindung: typeof search.verbindung === "string" && /^[0-9a-f-]{36}$/i.test(search.verbindung) ? search.verbindung : undefined,
+  }),
+  component: function ChannelsRoute() {
+    return <ChannelsPage connectionId={channelsRoute.useSearch().verbindung} />;
+  },
+});
+
+const crisisRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/krisenmodus",
+  component: lazyRouteComponent(() => import("@/features/crisis/components/crisis-page"), "CrisisPage"),
+});
+
 const accountRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/konto",
@@ -129,7 +185,22 @@ const accountRoute = createRoute({
 export const routeTree = rootRoute.addChildren([
   loginRoute,
   resetRoute,
-  appRoute.addChildren([homeRoute, settingsRoute, usersRoute, userDetailRoute, sitesRoute, auditRoute, accountRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    settingsRoute,
+    usersRoute,
+    userDetailRoute,
+    sitesRoute,
+    auditRoute,
+    accountRoute,
+    postsRoute,
+    newPostRoute,
+    editPostRoute,
+    postDetailRoute,
+    calendarRoute,
+    channelsRoute,
+    crisisRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient, history?: Parameters<typeof createRouter>[0]["history"]) {

@@ -8,6 +8,7 @@ const DESCRIPTIONS = {
   users: "settings.usersText",
   sites: "settings.sitesText",
   audit: "settings.auditText",
+  channels: "settings.channelsText",
 } as const;
 
 /** /einstellungen: the settings pages this user may open. */

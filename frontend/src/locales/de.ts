@@ -1,4 +1,6 @@
 import audit from "./audit.de";
+import { calendar, channels, crisis } from "./planning.de";
+import posts from "./posts.de";
 
 /** German source catalog. Every key here must exist in en.ts (checked by the compiler). */
 const de = {
@@ -21,6 +23,7 @@ const de = {
     users: "Benutzer & Rollen",
     sites: "Standorte",
     audit: "Audit-Log",
+    channels: "Kanäle",
   },
   userMenu: {
     button: "Benutzermenü",
@@ -106,10 +109,11 @@ const de = {
   },
   settings: {
     title: "Einstellungen",
-    intro: "Verwalten Sie Benutzer, Standorte und das Audit-Log.",
+    intro: "Verwalten Sie Benutzer, Standorte, Kanäle und das Audit-Log.",
     usersText: "Konten anlegen, Rollen vergeben, Zugänge sperren.",
     sitesText: "Kliniken und Regionen der Organisation.",
     auditText: "Nachvollziehen, wer wann was geändert hat.",
+    channelsText: "Social-Media-Konten verbinden, neu verbinden und trennen.",
   },
   users: {
     title: "Benutzer & Rollen",
@@ -177,6 +181,10 @@ const de = {
     saved: "{{name}} wurde gespeichert.",
   },
   audit,
+  posts,
+  calendar,
+  channels,
+  crisis,
   account: {
     title: "Mein Konto",
     profileHeading: "Profil",

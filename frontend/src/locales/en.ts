@@ -1,4 +1,6 @@
 import audit from "./audit.en";
+import { calendar, channels, crisis } from "./planning.en";
+import posts from "./posts.en";
 import type { Catalog } from "./de";
 
 const en: Catalog = {
@@ -21,6 +23,7 @@ const en: Catalog = {
     users: "Users & roles",
     sites: "Locations",
     audit: "Audit log",
+    channels: "Channels",
   },
   userMenu: {
     button: "User menu",
@@ -106,10 +109,11 @@ const en: Catalog = {
   },
   settings: {
     title: "Settings",
-    intro: "Manage users, locations and the audit log.",
+    intro: "Manage users, locations, channels and the audit log.",
     usersText: "Create accounts, assign roles, block access.",
     sitesText: "Clinics and regions of the organization.",
     auditText: "See who changed what and when.",
+    channelsText: "Connect, reconnect and disconnect social media accounts.",
   },
   users: {
     title: "Users & roles",
@@ -177,6 +181,10 @@ const en: Catalog = {
     saved: "{{name}} has been saved.",
   },
   audit,
+  posts,
+  calendar,
+  channels,
+  crisis,
   account: {
     title: "My account",
     profileHeading: "Profile",

@@ -83,4 +83,11 @@ export const handlers = [
   }),
 ];
 
+handlers.push(
+  // No crisis unless a test says otherwise (the app frame asks on every page).
+  http.get(api("/api/v1/crisis"), ({ request }) =>
+    authorized(request) ? HttpResponse.json<Json<"/api/v1/crisis", "get">>({ items: [], next_cursor: null }) : unauthorized(),
+  ),
+);
+
 export const server = setupServer(...handlers);

@@ -3,6 +3,8 @@ import { Link, Outlet, useNavigate, useRouterState } from "@tanstack/react-route
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "@/components/feedback/error-state";
+import { CrisisBanner } from "@/features/crisis/components/crisis-banner";
+import { CrisisButton } from "@/features/crisis/components/crisis-button";
 import { Loading } from "@/components/feedback/loading";
 import { logout } from "@/lib/auth/logout";
 import { hasPermission, useMe } from "@/lib/auth/me";
@@ -58,10 +60,12 @@ export function AppFrame() {
           >
             <span className="menu-button__icon" aria-hidden="true" />
           </button>
+          <CrisisButton />
           {me.data ? <UserMenu me={me.data} onLogout={() => void onLogout()} /> : null}
         </div>
         <MainNav id={NAV_ID} items={items} open={menuOpen} onNavigate={() => setMenuOpen(false)} />
       </header>
+      <CrisisBanner pathname={pathname} />
       <main id="main" className="app-main" tabIndex={-1}>
         {me.isPending ? <Loading /> : me.isError ? <ErrorState error={me.error} onRetry={() => void me.refetch()} /> : <Outlet />}
       </main>

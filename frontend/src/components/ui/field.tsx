@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 interface FieldShellProps {
   label: string;
@@ -38,6 +38,18 @@ export function TextField({ label, error, hint, ...input }: TextFieldProps) {
     <FieldShell label={label} error={error} hint={hint}>
       {({ inputId, describedBy }) => (
         <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      )}
+    </FieldShell>
+  );
+}
+
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | undefined; hint?: string };
+
+export function TextAreaField({ label, error, hint, ...textarea }: TextAreaFieldProps) {
+  return (
+    <FieldShell label={label} error={error} hint={hint}>
+      {({ inputId, describedBy }) => (
+        <textarea id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...textarea} />
       )}
     </FieldShell>
   );

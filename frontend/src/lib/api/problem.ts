@@ -43,3 +43,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
 export function hasFieldErrors(error: unknown): boolean {
   return Object.keys(fieldErrors(error)).length > 0;
 }
+
+/** The problem's detail followed by each distinct field message (e.g. one per channel). */
+export function problemMessages(error: unknown): string[] {
+  if (!(error instanceof ApiError) || !error.problem) return [];
+  const messages = [error.problem.detail ?? error.problem.title ?? ""];
+  for (const item of error.problem.errors ?? []) messages.push(item.message);
+  return [...new Set(messages.filter(Boolean))];
+}

@@ -19,8 +19,27 @@ export function hasPermission(me: Me | undefined, permission: Permission): boole
   return me.clinics.some((clinic) => clinic.permissions.includes(permission));
 }
 
+/** True when the user holds `permission` for the organization or for this clinic. */
+export function hasClinicPermission(me: Me | undefined, clinicId: string, permission: Permission): boolean {
+  if (!me) return false;
+  if (me.organization_permissions.includes(permission)) return true;
+  return me.clinics.some((clinic) => clinic.clinic_id === clinicId && clinic.permissions.includes(permission));
+}
+
+/** The user's clinics in which they hold `permission`. */
+export function clinicsWith(me: Me | undefined, permission: Permission): Me["clinics"] {
+  if (!me) return [];
+  return me.clinics.filter((clinic) => hasClinicPermission(me, clinic.clinic_id, permission));
+}
+
 export const PERMISSIONS = {
   usersManage: "users.manage",
   organizationManage: "organization.manage",
   auditRead: "audit.read",
+  postsRead: "posts.read",
+  postsWrite: "posts.write",
+  postsSchedule: "posts.schedule",
+  reviewComms: "review.comms",
+  channelsManage: "channels.manage",
+  crisisManage: "crisis.manage",
 } as const satisfies Record<string, Permission>;
