@@ -13,6 +13,7 @@ from app.channels.router import router as channels_router
 from app.crisis.router import router as crisis_router
 from app.kit.errors import Unprocessable
 from app.media.router import router as media_router
+from app.notifications.router import router as notifications_router
 from app.posts.router import router as posts_router
 from app.publishing.router import router as publishing_router
 from app.tenancy.router import clinics, organizations, regions
@@ -57,5 +58,6 @@ for r in (
     media_router,
     publishing_router,
     crisis_router,
+    notifications_router,
 ):
     api_router.include_router(r)

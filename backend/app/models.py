@@ -5,6 +5,7 @@ from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, Use
 from app.channels.models import Channel, ChannelConnection
 from app.crisis.models import CrisisMode
 from app.kit.models import metadata
+from app.notifications.models import Notification
 from app.posts.models import MediaAsset, Post, PostMedia, PostVariant
 from app.publishing.models import Publication
 from app.tenancy.models import Clinic, Organization, Region
@@ -22,6 +23,7 @@ __all__ = [
     "Job",
     "LoginThrottle",
     "MediaAsset",
+    "Notification",
     "Organization",
     "PasswordResetToken",
     "Post",

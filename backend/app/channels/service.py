@@ -44,6 +44,8 @@ from app.kit.db import Database
 from app.kit.errors import BadRequest, Conflict, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
 from app.kit.time import utc_now
+from app.notifications.models import NotificationKind
+from app.notifications.service import admins_of, notify
 from app.tenancy.service import _changes
 from app.vault.service import SecretBox
 from app.worker import enqueue_job
@@ -112,11 +114,8 @@ async def store_credentials(
 
 
 async def mark_needs_reconnect(session: AsyncSession, channel: Channel, reason: str) -> None:
-    """Status needs_reconnect with a German human reason, audited (``channel.needs_reconnect``).
-
-    Admins must be told; there is no notifications module yet, so the audit event is the record
-    a future notification feature picks up.
-    """
+    """Status needs_reconnect with a German human reason, audited (``channel.needs_reconnect``);
+    the channel's admins get a notification."""
     already = channel.status == ChannelStatus.needs_reconnect
     channel.status = ChannelStatus.needs_reconnect
     channel.status_reason = reason[:500]
@@ -132,6 +131,15 @@ async def mark_needs_reconnect(session: AsyncSession, channel: Channel, reason: 
             target_id=channel.id,
             details={"platform": channel.platform.value},
         )
+        await notify(
+            session, user_ids=await admins_of(session, channel.organization_id, channel.clinic_id),
+            kind=NotificationKind.channel_needs_reconnect,
+            organization_id=channel.organization_id, clinic_id=channel.clinic_id,
+            title_de="Kanal muss neu verbunden werden",
+            body_de=f"Der Kanal „{channel.display_name}“ hat seine Berechtigung verloren und "
+            "veröffentlicht nichts, bis er neu verbunden ist.",
+            link="/einstellungen/kanaele", target_type="channel", target_id=channel.id,
+        )  # fmt: skip
 
 
 # ---------- scope --------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from app.kit.errors import Conflict, InvalidTransition, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
 from app.kit.sql import for_update
 from app.kit.time import utc_now
+from app.notifications.models import NotificationKind
+from app.notifications.service import notify
 from app.posts.models import Post, PostStatus
 from app.publishing.models import Publication, PublicationStatus
 
@@ -77,7 +79,9 @@ async def settle(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Move a publication to a resting state: release the lease, keep the German error, audit
-    ``action`` (ids and codes only) and update the post."""
+    ``action`` (ids and codes only), tell the post's author about a new problem and update the
+    post."""
+    became_problem = status in PROBLEMS and publication.status != status
     publication.status = status
     publication.locked_by = None
     publication.lease_until = None
@@ -92,7 +96,34 @@ async def settle(
             details={"post_id": str(publication.post_id), "channel_id": str(publication.channel_id),
                      "error_code": error_code, **(details or {})},
         )  # fmt: skip
+    if became_problem:
+        await _notify_author(session, publication)
     await refresh_post_status(session, publication.post_id)
+
+
+_PROBLEM_TEXTS = {
+    S.failed: (NotificationKind.publication_failed, "Veröffentlichung fehlgeschlagen",
+               "konnte nicht veröffentlicht werden"),
+    S.missed: (NotificationKind.publication_missed, "Veröffentlichung verpasst",
+               "wurde nicht rechtzeitig veröffentlicht und wird nicht nachgeholt"),
+    S.unconfirmed: (NotificationKind.publication_unconfirmed, "Veröffentlichung unbestätigt",
+                    "ist möglicherweise erschienen; bitte auf der Plattform prüfen"),
+}  # fmt: skip
+
+
+async def _notify_author(session: AsyncSession, publication: Publication) -> None:
+    post = await session.get(Post, publication.post_id)
+    channel = await session.get(Channel, publication.channel_id)
+    if post is None:
+        return
+    kind, title, what = _PROBLEM_TEXTS[publication.status]
+    where = f"Kanal „{channel.display_name}“" if channel is not None else "Kanal unbekannt"
+    await notify(
+        session, user_ids=[post.created_by_id], kind=kind,
+        organization_id=publication.organization_id, clinic_id=publication.clinic_id,
+        title_de=title, body_de=f"Ein Beitrag {what} ({where}).",
+        link=f"/beitraege/{post.id}", target_type="post", target_id=post.id,
+    )  # fmt: skip
 
 
 class PublicationService:

@@ -185,6 +185,14 @@ const de = {
   calendar,
   channels,
   crisis,
+  notifications: {
+    title: "Benachrichtigungen",
+    bell_one: "Benachrichtigungen, {{count}} ungelesen",
+    bell_other: "Benachrichtigungen, {{count}} ungelesen",
+    markAll: "Alle als gelesen markieren",
+    empty: "Keine Benachrichtigungen.",
+    unread: "ungelesen",
+  },
   account: {
     title: "Mein Konto",
     profileHeading: "Profil",

@@ -185,6 +185,14 @@ const en: Catalog = {
   calendar,
   channels,
   crisis,
+  notifications: {
+    title: "Notifications",
+    bell_one: "Notifications, {{count}} unread",
+    bell_other: "Notifications, {{count}} unread",
+    markAll: "Mark all as read",
+    empty: "No notifications.",
+    unread: "unread",
+  },
   account: {
     title: "My account",
     profileHeading: "Profile",

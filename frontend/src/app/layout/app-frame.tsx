@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ErrorState } from "@/components/feedback/error-state";
 import { CrisisBanner } from "@/features/crisis/components/crisis-banner";
 import { CrisisButton } from "@/features/crisis/components/crisis-button";
+import { NotificationBell } from "@/features/notifications/components/notification-bell";
 import { Loading } from "@/components/feedback/loading";
 import { logout } from "@/lib/auth/logout";
 import { hasPermission, useMe } from "@/lib/auth/me";
@@ -61,6 +62,7 @@ export function AppFrame() {
             <span className="menu-button__icon" aria-hidden="true" />
           </button>
           <CrisisButton />
+          {me.data ? <NotificationBell /> : null}
           {me.data ? <UserMenu me={me.data} onLogout={() => void onLogout()} /> : null}
         </div>
         <MainNav id={NAV_ID} items={items} open={menuOpen} onNavigate={() => setMenuOpen(false)} />
