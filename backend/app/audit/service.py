@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -234,11 +234,6 @@ class AuditService:
                 return VerifyResult(False, checked, event.id)
             prev = event.hash
         return VerifyResult(True, checked, None)
-
-    async def count(self, session: AsyncSession) -> int:
-        return int(
-            (await session.execute(select(func.count()).select_from(AuditEvent))).scalar_one()
-        )
 
 
 audit_service = AuditService()

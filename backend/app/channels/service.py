@@ -43,10 +43,10 @@ from app.connectors.settings import ConnectorSettings
 from app.kit.db import Database
 from app.kit.errors import BadRequest, Conflict, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
+from app.kit.schemas import apply_update
 from app.kit.time import utc_now
 from app.notifications.models import NotificationKind
 from app.notifications.service import admins_of, notify
-from app.tenancy.service import _changes
 from app.vault.service import SecretBox
 from app.worker import enqueue_job
 
@@ -287,7 +287,7 @@ class ChannelService:
         if "clinic_id" in data.model_fields_set:
             _check_target_clinic(subject, data.clinic_id, "body.clinic_id")
         fields = data.model_dump(exclude_unset=True, exclude={"status"})
-        changes = _changes(channel, ChannelUpdate.model_validate(fields))
+        changes = apply_update(channel, ChannelUpdate.model_validate(fields))
         if changes:
             await session.flush()
             await audit_service.record(

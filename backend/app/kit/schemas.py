@@ -36,3 +36,19 @@ class PatchSchema(InputSchema):
         if value is None and info.field_name not in cls.nullable_fields:
             raise ValueError("must not be null; leave the field out to keep its value")
         return value
+
+
+def apply_update(obj: Any, update: BaseModel) -> dict[str, dict[str, Any]]:
+    """Apply a partial update (only the fields that were sent); return
+    ``{field: {"before", "after"}}`` of what actually changed, for the audit log."""
+    changed: dict[str, dict[str, Any]] = {}
+    for key, value in update.model_dump(exclude_unset=True).items():
+        before = getattr(obj, key)
+        if before != value:
+            setattr(obj, key, value)
+            changed[key] = {"before": _plain(before), "after": _plain(value)}
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID) else value

@@ -22,6 +22,7 @@ from app.connectors.base import MediaItem, Platform
 from app.kit.errors import FieldError, Forbidden, InvalidTransition, NotFound, Unprocessable
 from app.kit.models import UTCDateTime
 from app.kit.pagination import CursorParams, paginate
+from app.kit.schemas import apply_update
 from app.kit.time import to_zone, utc_now
 from app.posts.localtime import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc
 from app.posts.models import (
@@ -57,7 +58,6 @@ from app.posts.states import (
 from app.posts.validation import TargetReport, validate_target
 from app.publishing.planning import cancel_publications, plan_publications
 from app.tenancy.models import Clinic
-from app.tenancy.service import _changes
 
 S = PostStatus
 CONTENT_FIELDS = frozenset({"base_text", "link_url", "utm", "category", "shows_patient"})
@@ -273,7 +273,7 @@ class PostService:
             if utm != post.utm:
                 post.utm = utm
                 changes["utm"] = True
-        changes |= _changes(post, PostUpdate.model_validate(values))
+        changes |= apply_update(post, PostUpdate.model_validate(values))
         if not changes:
             return post
         await self._after_edit(session, subject, post, sorted(changes))

@@ -16,6 +16,7 @@ from app.auth.permissions import Permission
 from app.auth.subject import AuthSubject
 from app.kit.errors import Conflict, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
+from app.kit.schemas import apply_update
 from app.tenancy.models import Clinic, Organization, Region
 from app.tenancy.schemas import (
     ClinicCreate,
@@ -31,21 +32,6 @@ def readable_clinic_ids(
 ) -> set[uuid.UUID]:
     """The clinics whose objects the subject may see (with ``permission``, if given)."""
     return subject.clinic_ids(permission)
-
-
-def _changes(obj: Any, update: Any) -> dict[str, dict[str, Any]]:
-    """Apply a partial update; return ``{field: {"before", "after"}}`` for the audit log."""
-    changed: dict[str, dict[str, Any]] = {}
-    for key, value in update.model_dump(exclude_unset=True).items():
-        before = getattr(obj, key)
-        if before != value:
-            setattr(obj, key, value)
-            changed[key] = {"before": _plain(before), "after": _plain(value)}
-    return changed
-
-
-def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, uuid.UUID) else value
 
 
 class TenancyService:
@@ -70,7 +56,7 @@ class TenancyService:
         org: Organization,
         data: OrganizationUpdate,
     ) -> Organization:
-        changes = _changes(org, data)
+        changes = apply_update(org, data)
         if changes:
             await session.flush()
             await audit_service.record(
@@ -123,7 +109,7 @@ class TenancyService:
     async def update_region(
         self, session: AsyncSession, subject: AuthSubject, region: Region, data: RegionUpdate
     ) -> Region:
-        changes = _changes(region, data)
+        changes = apply_update(region, data)
         if changes:
             await self._flush_unique(session, "A region with this name exists already.")
             await audit_service.record(
@@ -186,7 +172,7 @@ class TenancyService:
     ) -> Clinic:
         if "region_id" in data.model_fields_set:
             await self._check_region(session, subject, data.region_id)
-        changes = _changes(clinic, data)
+        changes = apply_update(clinic, data)
         if changes:
             await self._flush_unique(session, "A clinic with this slug exists already.")
             await audit_service.record(

@@ -17,8 +17,8 @@ from app.auth.service import AuthService
 from app.auth.subject import AuthSubject
 from app.kit.errors import Conflict, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
+from app.kit.schemas import apply_update
 from app.tenancy.models import Clinic, Region
-from app.tenancy.service import _changes
 from app.users.models import RoleAssignment, ScopeType, User
 from app.users.schemas import (
     ClinicPermissions,
@@ -111,7 +111,7 @@ class UserService:
             if user.id == subject.user.id:
                 raise Conflict("You cannot deactivate your own account.")
             await self._ensure_other_admin_remains(session, subject, user_id=user.id)
-        changes = _changes(user, data)
+        changes = apply_update(user, data)
         if not changes:
             return user
         await session.flush()
@@ -326,7 +326,7 @@ class UserService:
         )
 
     async def update_me(self, session: AsyncSession, subject: AuthSubject, data: MeUpdate) -> Me:
-        changes = _changes(subject.user, data)
+        changes = apply_update(subject.user, data)
         if changes:
             await session.flush()
             await audit_service.record(
