@@ -2,7 +2,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "@/components/feedback/error-state";
 import { Loading } from "@/components/feedback/loading";
-import { FormError, SelectField, TextField } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
+import { ProfileFields } from "@/components/ui/profile-fields";
 import { useToast } from "@/components/ui/toaster";
 import { fieldErrors, hasFieldErrors } from "@/lib/api/problem";
 import type { Me } from "@/lib/api/types";
@@ -58,23 +59,15 @@ function ProfileForm({ me }: { me: Me }) {
       <h2 id="account-profile">{t("account.profileHeading")}</h2>
       <form className="form" onSubmit={submit}>
         <FormError message={update.isError && !hasFieldErrors(update.error) ? update.error.message : null} />
-        <TextField label={t("account.email")} value={me.user.email} readOnly />
-        <TextField
-          label={t("account.name")}
-          required
-          value={fullName}
-          error={errors.full_name}
-          onChange={(event) => setFullName(event.target.value)}
+        <ProfileFields
+          labels={{ email: t("account.email"), name: t("account.name"), language: t("account.language") }}
+          email={me.user.email}
+          fullName={fullName}
+          locale={locale}
+          errors={errors}
+          onFullName={setFullName}
+          onLocale={setLocale}
         />
-        <SelectField
-          label={t("account.language")}
-          value={locale}
-          error={errors.locale}
-          onChange={(event) => setLocale(event.target.value === "en" ? "en" : "de")}
-        >
-          <option value="de">{t("userMenu.german")}</option>
-          <option value="en">{t("userMenu.english")}</option>
-        </SelectField>
         <div className="form-actions">
           <button type="submit" className="button button--primary" disabled={update.isPending}>
             {update.isPending ? t("feedback.saving") : t("feedback.save")}

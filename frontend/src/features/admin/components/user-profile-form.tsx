@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { FormError, SelectField, TextField } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
+import { ProfileFields } from "@/components/ui/profile-fields";
 import { useToast } from "@/components/ui/toaster";
 import { fieldErrors, hasFieldErrors } from "@/lib/api/problem";
 import type { Locale, User } from "@/lib/api/types";
@@ -23,23 +24,15 @@ export function UserProfileForm({ user }: { user: User }) {
   return (
     <form className="form" onSubmit={submit}>
       <FormError message={update.isError && !hasFieldErrors(update.error) ? update.error.message : null} />
-      <TextField label={t("users.email")} value={user.email} readOnly />
-      <TextField
-        label={t("users.name")}
-        required
-        value={fullName}
-        error={errors.full_name}
-        onChange={(event) => setFullName(event.target.value)}
+      <ProfileFields
+        labels={{ email: t("users.email"), name: t("users.name"), language: t("users.language") }}
+        email={user.email}
+        fullName={fullName}
+        locale={locale}
+        errors={errors}
+        onFullName={setFullName}
+        onLocale={setLocale}
       />
-      <SelectField
-        label={t("users.language")}
-        value={locale}
-        error={errors.locale}
-        onChange={(event) => setLocale(event.target.value === "en" ? "en" : "de")}
-      >
-        <option value="de">{t("userMenu.german")}</option>
-        <option value="en">{t("userMenu.english")}</option>
-      </SelectField>
       <div className="form-actions">
         <button type="submit" className="button button--primary" disabled={update.isPending}>
           {update.isPending ? t("feedback.saving") : t("feedback.save")}
