@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from sandbox import control, graph, mastodon, pages
+from sandbox import control, graph, linkedin, mastodon, pages
 from sandbox.faults import FaultMiddleware
 from sandbox.state import Sandbox, SandboxConfig, http_date
 from sandbox.urls import route_path
@@ -28,7 +28,12 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
         assert isinstance(exc, graph.GraphError)
         return JSONResponse(exc.body(sandbox.state.fbtrace_id()), status_code=exc.status)
 
+    async def linkedin_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, linkedin.LinkedInError)
+        return exc.response()
+
     app.add_exception_handler(mastodon.MastodonError, mastodon_error)
+    app.add_exception_handler(linkedin.LinkedInError, linkedin_error)
     app.add_exception_handler(graph.GraphError, graph_error)
 
     @app.middleware("http")
@@ -38,6 +43,8 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
             response = await mastodon.rate_limit(sandbox, request, call_next)
         elif path.startswith("/graph/"):
             response = await graph.usage_headers(sandbox, request, call_next)
+        elif path.startswith(linkedin.PREFIX + "/"):
+            response = await linkedin.daily_limits(sandbox, request, call_next)
         else:
             response = await call_next(request)
         # The server clock is the virtual clock: clients compare reset times against `Date`.
@@ -49,6 +56,7 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
     app.include_router(control.router(sandbox))
     app.include_router(mastodon.router(sandbox))
     app.include_router(graph.router(sandbox))
+    app.include_router(linkedin.router(sandbox))
     app.include_router(pages.router(sandbox))
     app.add_middleware(FaultMiddleware, sandbox=sandbox)
     return app

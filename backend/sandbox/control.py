@@ -34,6 +34,26 @@ class GraphUserIn(BaseModel):
     long_lived: bool = True
 
 
+class LinkedInOrganizationIn(BaseModel):
+    name: str
+    vanity_name: str | None = None
+    role: str = "ADMINISTRATOR"
+
+
+class LinkedInMemberIn(BaseModel):
+    name: str = "Redaktion"
+    organizations: list[LinkedInOrganizationIn] = Field(
+        default_factory=lambda: [LinkedInOrganizationIn(name="Klinikum")]
+    )
+    scopes: list[str] = Field(
+        default_factory=lambda: [
+            "r_organization_social",
+            "w_organization_social",
+            "rw_organization_admin",
+        ]
+    )
+
+
 class TokenIn(BaseModel):
     token: str
 
@@ -56,6 +76,9 @@ class RateLimitsIn(BaseModel):
     graph_app_calls_per_window: int | None = None
     graph_object_calls_per_window: int | None = None
     graph_rate_window_seconds: int | None = None
+    linkedin_app_calls_per_day: int | None = None
+    linkedin_member_calls_per_day: int | None = None
+    linkedin_posts_per_day: int | None = None
 
 
 class ClockIn(BaseModel):
@@ -137,6 +160,28 @@ def router(sandbox: Sandbox) -> APIRouter:
                     "instagram_business_account_id": p.instagram_id,
                 }
                 for p in pages
+            ],
+        }
+
+    @api.post("/linkedin/members")
+    async def linkedin_member(body: LinkedInMemberIn) -> dict[str, Any]:
+        state = sandbox.state
+        member = state.create_linkedin_member(
+            body.name, [o.model_dump() for o in body.organizations]
+        )
+        access, refresh = state.issue_linkedin_tokens(member.id, body.scopes)
+        return {
+            "member_id": member.id,
+            "access_token": access.value,
+            "refresh_token": refresh.value,
+            "organizations": [
+                {
+                    "id": org_id,
+                    "urn": state.linkedin_organizations[org_id].urn,
+                    "name": state.linkedin_organizations[org_id].name,
+                    "role": role,
+                }
+                for org_id, role in member.roles.items()
             ],
         }
 

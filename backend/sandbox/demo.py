@@ -45,6 +45,27 @@ class DemoPage:
 
 
 @dataclass(frozen=True)
+class DemoLinkedInOrganization:
+    clinic: str
+    id: str
+    """Numeric id; the channel's account id is the URN."""
+    name: str
+    vanity_name: str
+
+    @property
+    def urn(self) -> str:
+        return f"urn:li:organization:{self.id}"
+
+
+@dataclass(frozen=True)
+class DemoLinkedInMember:
+    id: str
+    name: str
+    token: str
+    refresh_token: str
+
+
+@dataclass(frozen=True)
 class DemoGraphUser:
     id: str
     name: str
@@ -92,10 +113,34 @@ PAGES = (
 )
 
 
+LINKEDIN_MEMBER = DemoLinkedInMember(
+    "sbxDemoRedaktion",
+    "Redaktion Klinikverbund Musterland",
+    "AQV-demo-redaktion-linkedin",
+    "AQX-demo-redaktion-linkedin",
+)
+
+LINKEDIN_ORGANIZATIONS = (
+    DemoLinkedInOrganization(
+        "musterstadt", "90000101", "Klinikum Musterstadt", "klinikum-musterstadt"
+    ),
+)
+
+LINKEDIN_SCOPES = ["r_organization_social", "w_organization_social", "rw_organization_admin"]
+
+
 def seed_demo_world(state: SandboxState) -> None:
     """Put the demo accounts, Pages, Instagram accounts, tokens and the Mastodon app into a
     fresh state (ids far from the counter-generated ones, so they never collide)."""
-    from sandbox.state import GraphPage, GraphUser, MastodonAccount, MastodonApp, Token
+    from sandbox.state import (
+        GraphPage,
+        GraphUser,
+        LinkedInMember,
+        LinkedInOrganization,
+        MastodonAccount,
+        MastodonApp,
+        Token,
+    )
 
     state.mastodon_apps[MASTODON_CLIENT_ID] = MastodonApp(
         client_id=MASTODON_CLIENT_ID,
@@ -150,3 +195,24 @@ def seed_demo_world(state: SandboxState) -> None:
         )
         if page.instagram_id and page.instagram_username:
             state.ig_users[page.instagram_id] = page.instagram_username
+    member = LinkedInMember(
+        id=LINKEDIN_MEMBER.id,
+        name=LINKEDIN_MEMBER.name,
+        roles={org.id: "ADMINISTRATOR" for org in LINKEDIN_ORGANIZATIONS},
+    )
+    state.linkedin_members[member.id] = member
+    for org in LINKEDIN_ORGANIZATIONS:
+        state.linkedin_organizations[org.id] = LinkedInOrganization(
+            org.id, org.name, org.vanity_name
+        )
+    for value, kind in (
+        (LINKEDIN_MEMBER.token, "linkedin"),
+        (LINKEDIN_MEMBER.refresh_token, "linkedin_refresh"),
+    ):
+        state.tokens[value] = Token(
+            value=value,
+            kind=kind,  # type: ignore[arg-type]
+            subject_id=member.id,
+            created_at=CREATED_AT,
+            scopes=list(LINKEDIN_SCOPES),
+        )

@@ -14,7 +14,12 @@ STYLE = (
     "color:#1f2933}article{border:1px solid #cbd2d9;border-radius:8px;padding:1rem}"
     ".meta{color:#616e7c;font-size:.875rem}p{white-space:pre-wrap}"
 )
-LABELS = {"mastodon": "Mastodon", "facebook": "Facebook", "instagram": "Instagram"}
+LABELS = {
+    "mastodon": "Mastodon",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+}
 
 
 def router(sandbox: Sandbox) -> APIRouter:
@@ -39,6 +44,12 @@ def router(sandbox: Sandbox) -> APIRouter:
             if media.deleted_at is None:
                 author = "@" + state.ig_users.get(media.ig_user_id, "")
                 text, created = media.caption, media.created_at
+        elif platform == "linkedin" and post_id in state.linkedin_posts:
+            share = state.linkedin_posts[post_id]
+            if share.deleted_at is None and share.lifecycle_state == "PUBLISHED":
+                org = state.linkedin_organizations.get(share.author.rsplit(":", 1)[-1])
+                author = org.name if org else share.author
+                text, created = share.text, share.created_at
         if author is None or created is None:
             return HTMLResponse(
                 _page("Beitrag nicht gefunden", "<p>Beitrag nicht gefunden.</p>"), 404
@@ -50,6 +61,11 @@ def router(sandbox: Sandbox) -> APIRouter:
             f"<p>{escape(text or '')}</p></article>"
         )
         return HTMLResponse(_page(f"{label}: Beitrag {post_id}", body))
+
+    @api.get("/linkedin/feed/update/{post_urn}", response_class=HTMLResponse)
+    async def linkedin_post(post_urn: str) -> HTMLResponse:
+        """LinkedIn's permalink shape (`https://www.linkedin.com/feed/update/<urn>`)."""
+        return await view_post("linkedin", post_urn)
 
     return api
 

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, Literal
 
-TokenKind = Literal["mastodon", "graph_user_short", "graph_user_long", "graph_page"]
+TokenKind = Literal[
+    "mastodon", "graph_user_short", "graph_user_long", "graph_page", "linkedin", "linkedin_refresh"
+]
 
 
 @dataclass
@@ -32,6 +34,19 @@ class SandboxConfig:
     graph_duplicate_window_seconds: int = 600
     ig_container_polls_in_progress: int = 1
     ig_quota_total: int = 50
+    linkedin_client_id: str = "sandbox-linkedin-client"
+    linkedin_client_secret: str = "sandbox-linkedin-secret"
+    linkedin_access_token_seconds: int = 5_184_000
+    """60 days, LinkedIn's default access-token lifetime."""
+    linkedin_refresh_token_seconds: int = 31_536_000
+    """365 days from the first consent; a refresh does not extend it."""
+    linkedin_duplicate_window_seconds: int = 600
+    linkedin_image_polls_processing: int = 0
+    """`GET /rest/images/{urn}` answers PROCESSING this many times after the upload."""
+    linkedin_member_calls_per_day: int = 100_000
+    linkedin_app_calls_per_day: int = 500_000
+    linkedin_posts_per_day: int = 150
+    """Posts one member may create per day (UTC), the daily limit the connector must honour."""
     webhook_url: str | None = None
     frozen_start: datetime | None = None
     """When set, the virtual clock starts here and only moves via the control API."""
@@ -282,6 +297,61 @@ class IgMedia:
     deleted_at: datetime | None = None
 
 
+# ---------- LinkedIn ----------
+
+
+@dataclass
+class LinkedInOrganization:
+    id: str
+    """The numeric id; the URN is `urn:li:organization:{id}`."""
+    name: str
+    vanity_name: str
+
+    @property
+    def urn(self) -> str:
+        return f"urn:li:organization:{self.id}"
+
+
+@dataclass
+class LinkedInMember:
+    id: str
+    """The person id; the URN is `urn:li:person:{id}`."""
+    name: str
+    roles: dict[str, str] = field(default_factory=dict)
+    """Organization id → role (`ADMINISTRATOR`, `CONTENT_ADMINISTRATOR`, `ANALYST`, …)."""
+
+
+@dataclass
+class LinkedInImage:
+    urn: str
+    owner: str
+    upload_token: str
+    created_at: datetime
+    status: Literal["WAITING_UPLOAD", "PROCESSING", "AVAILABLE", "PROCESSING_FAILED"] = (
+        "WAITING_UPLOAD"
+    )
+    polls_left: int = 0
+    content_type: str | None = None
+    size: int = 0
+    used_by: str | None = None
+
+
+@dataclass
+class LinkedInPost:
+    urn: str
+    author: str
+    commentary: str
+    """As sent (little text format, escapes included)."""
+    text: str
+    """What readers see: escapes resolved, cut at the first unescaped reserved character."""
+    visibility: str
+    lifecycle_state: str
+    content: dict[str, Any] | None
+    created_at: datetime
+    member_id: str
+    deleted_at: datetime | None = None
+
+
 @dataclass
 class WebhookDelivery:
     url: str
@@ -313,6 +383,10 @@ class SandboxState:
     graph_posts: dict[str, GraphPost] = field(default_factory=dict)
     ig_containers: dict[str, IgContainer] = field(default_factory=dict)
     ig_media: dict[str, IgMedia] = field(default_factory=dict)
+    linkedin_members: dict[str, LinkedInMember] = field(default_factory=dict)
+    linkedin_organizations: dict[str, LinkedInOrganization] = field(default_factory=dict)
+    linkedin_images: dict[str, LinkedInImage] = field(default_factory=dict)
+    linkedin_posts: dict[str, LinkedInPost] = field(default_factory=dict)
     webhook_deliveries: list[WebhookDelivery] = field(default_factory=list)
     webhook_inbox: list[dict[str, Any]] = field(default_factory=list)
 
@@ -335,6 +409,9 @@ class SandboxState:
     def graph_id(self) -> str:
         return str(100_000_000_000 + self.next_id())
 
+    def linkedin_id(self) -> str:
+        return str(7_300_000_000_000_000_000 + self.next_id())
+
     def fbtrace_id(self) -> str:
         return f"SbxTrace{self.next_id():08d}"
 
@@ -347,7 +424,13 @@ class SandboxState:
         lifetime_seconds: int | None = None,
         scopes: list[str] | None = None,
     ) -> Token:
-        prefix = {"mastodon": "mst", "graph_page": "EAAP", "graph_user_short": "EAAS"}
+        prefix = {
+            "mastodon": "mst",
+            "graph_page": "EAAP",
+            "graph_user_short": "EAAS",
+            "linkedin": "AQV",
+            "linkedin_refresh": "AQX",
+        }
         value = prefix.get(kind, "EAAL") + secrets.token_urlsafe(24)
         now = self.now()
         token = Token(
@@ -416,6 +499,37 @@ class SandboxState:
             user.page_ids.append(page_id)
         return user
 
+    def create_linkedin_member(
+        self, name: str, organizations: list[dict[str, Any]]
+    ) -> LinkedInMember:
+        """A member with the given organizations (`{name, vanity_name?, role?}`; default role
+        ADMINISTRATOR)."""
+        member = LinkedInMember(id=f"sbxMember{self.next_id()}", name=name)
+        self.linkedin_members[member.id] = member
+        for spec in organizations:
+            org_id = str(100_000 + self.next_id())
+            name_ = str(spec["name"])
+            vanity = str(spec.get("vanity_name") or re.sub(r"[^a-z0-9]+", "-", name_.lower()))
+            self.linkedin_organizations[org_id] = LinkedInOrganization(org_id, name_, vanity)
+            member.roles[org_id] = str(spec.get("role") or "ADMINISTRATOR")
+        return member
+
+    def issue_linkedin_tokens(
+        self, member_id: str, scopes: list[str], refresh_expires_at: datetime | None = None
+    ) -> tuple[Token, Token]:
+        """An access token (60 days) and a refresh token (365 days from first consent unless
+        `refresh_expires_at` carries an earlier consent's expiry)."""
+        config = self.config
+        access = self.issue_token(
+            "linkedin", member_id, config.linkedin_access_token_seconds, scopes
+        )
+        refresh = self.issue_token(
+            "linkedin_refresh", member_id, config.linkedin_refresh_token_seconds, scopes
+        )
+        if refresh_expires_at is not None:
+            refresh.expires_at = refresh_expires_at
+        return access, refresh
+
     def seed(self) -> None:
         """Default world: one Mastodon account and one Facebook user with a Page + IG account;
         with `demo_world` the fixed demo accounts of `sandbox.demo` instead."""
@@ -426,6 +540,9 @@ class SandboxState:
             return
         self.create_mastodon_account("klinikum_nord", "Klinikum Nord")
         self.create_graph_user("Redaktion Klinikum", [{"name": "Klinikum Nord", "instagram": True}])
+        self.create_linkedin_member(
+            "Redaktion Klinikum", [{"name": "Klinikum Nord", "vanity_name": "klinikum-nord"}]
+        )
 
     def page_of_ig(self, ig_user_id: str) -> GraphPage | None:
         return next((p for p in self.graph_pages.values() if p.instagram_id == ig_user_id), None)
@@ -454,6 +571,12 @@ class SandboxState:
                 "posts": dump(self.graph_posts),
                 "ig_containers": dump(self.ig_containers),
                 "ig_media": dump(self.ig_media),
+            },
+            "linkedin": {
+                "members": dump(self.linkedin_members),
+                "organizations": dump(self.linkedin_organizations),
+                "images": dump(self.linkedin_images),
+                "posts": dump(self.linkedin_posts),
             },
             "webhooks": {
                 "deliveries": [_jsonable(asdict(d)) for d in self.webhook_deliveries],
@@ -495,6 +618,17 @@ class SandboxState:
             }
             for m in self.ig_media.values()
             if m.deleted_at is None
+        ]
+        posts += [
+            {
+                "platform": "linkedin",
+                "id": p.urn,
+                "account_id": p.author,
+                "text": p.text,
+                "created_at": p.created_at.isoformat(),
+            }
+            for p in self.linkedin_posts.values()
+            if p.deleted_at is None and p.lifecycle_state == "PUBLISHED"
         ]
         return posts
 

@@ -23,6 +23,7 @@ _MODULES: dict[Platform, str] = {
     Platform.FACEBOOK: "app.connectors.facebook.connector",
     Platform.INSTAGRAM: "app.connectors.instagram.connector",
     Platform.BLUESKY: "app.connectors.bluesky.connector",
+    Platform.LINKEDIN: "app.connectors.linkedin.connector",
 }
 
 
@@ -31,7 +32,7 @@ class UnsupportedPlatform(LookupError):
 
 
 def supported_platforms() -> frozenset[Platform]:
-    """Platforms with a connector package (LinkedIn and X have none yet)."""
+    """Platforms with a connector package (X has none yet)."""
     return frozenset(_MODULES)
 
 
