@@ -347,9 +347,9 @@ def router(sandbox: Sandbox) -> APIRouter:
         return JSONResponse(
             {
                 "access_token": access.value,
-                "expires_in": int((access.expires_at - now).total_seconds()),
+                "expires_in": round((access.expires_at - now).total_seconds()),
                 "refresh_token": refresh.value,
-                "refresh_token_expires_in": int((refresh.expires_at - now).total_seconds()),
+                "refresh_token_expires_in": round((refresh.expires_at - now).total_seconds()),
                 "scope": ",".join(access.scopes),
             }
         )

@@ -19,6 +19,11 @@ def connector_settings(sandbox_server: SandboxServer) -> ConnectorSettings:
         mastodon_url="https://mastodon.invalid",  # accounts carry their instance URL
         facebook_graph_url=sandbox_server.graph_url,
         instagram_graph_url=sandbox_server.graph_url,
+        linkedin_api_url=sandbox_server.linkedin_url,
+        linkedin_oauth_url=sandbox_server.linkedin_url + "/oauth/v2",
+        linkedin_web_url=sandbox_server.linkedin_url,
+        linkedin_client_id="sandbox-linkedin-client",
+        linkedin_client_secret="sandbox-linkedin-secret",
         media_poll_interval_seconds=0.01,
         media_poll_max_seconds=5.0,
         connect_timeout_seconds=2.0,

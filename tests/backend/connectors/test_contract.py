@@ -19,7 +19,9 @@ from app.connectors.settings import ConnectorSettings
 from app.connectors.text import compose, extract_urls, grapheme_length, hashtags
 
 
-@pytest.mark.parametrize("platform", [Platform.MASTODON, Platform.FACEBOOK, Platform.INSTAGRAM])
+@pytest.mark.parametrize(
+    "platform", [Platform.MASTODON, Platform.FACEBOOK, Platform.INSTAGRAM, Platform.LINKEDIN]
+)
 async def test_registry_builds_connectors_that_satisfy_the_protocol(platform: Platform) -> None:
     async with httpx.AsyncClient() as http:
         connector = get_connector(platform, ConnectorSettings(), http)
@@ -27,7 +29,7 @@ async def test_registry_builds_connectors_that_satisfy_the_protocol(platform: Pl
     assert connector.platform is platform
 
 
-@pytest.mark.parametrize("platform", [Platform.LINKEDIN, Platform.X])
+@pytest.mark.parametrize("platform", [Platform.X])
 async def test_registry_refuses_platforms_without_connector(platform: Platform) -> None:
     assert platform not in supported_platforms()
     async with httpx.AsyncClient() as http:
@@ -41,6 +43,7 @@ def test_supported_platforms_are_the_packages_that_exist() -> None:
         Platform.FACEBOOK,
         Platform.INSTAGRAM,
         Platform.BLUESKY,
+        Platform.LINKEDIN,
     }
 
 
