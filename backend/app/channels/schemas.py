@@ -15,8 +15,10 @@ DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 InstanceUrl = Annotated[
     str, StringConstraints(max_length=300, pattern=r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/[^\s?#]*)?$")
 ]
-ConnectPlatform = Literal["mastodon", "facebook", "instagram", "bluesky"]
-OAUTH_PLATFORMS = frozenset({Platform.MASTODON, Platform.FACEBOOK, Platform.INSTAGRAM})
+ConnectPlatform = Literal["mastodon", "facebook", "instagram", "linkedin", "bluesky"]
+OAUTH_PLATFORMS = frozenset(
+    {Platform.MASTODON, Platform.FACEBOOK, Platform.INSTAGRAM, Platform.LINKEDIN}
+)
 
 
 class ChannelRead(TimestampedSchema):

@@ -37,6 +37,7 @@ from app.connectors.base import (
     RateLimited,
     TransientError,
 )
+from app.connectors.linkedin.client import LinkedInClient, credentials_from, token_request
 from app.connectors.mastodon.client import MastodonClient
 from app.connectors.registry import get_connector, supported_platforms
 from app.connectors.settings import ConnectorSettings
@@ -200,6 +201,10 @@ def _graph_url(connectors: ConnectorSettings, platform: Platform) -> str:
 
 
 MASTODON_SCOPES = "read:accounts read:statuses write:statuses write:media"
+LINKEDIN_SCOPES = "r_organization_social w_organization_social rw_organization_admin"
+LINKEDIN_POSTING_ROLES = frozenset(
+    {"ADMINISTRATOR", "CONTENT_ADMINISTRATOR", "DIRECT_SPONSORED_CONTENT_POSTER"}
+)
 META_SCOPES = {
     Platform.FACEBOOK: "pages_show_list,pages_manage_posts,pages_read_engagement,"
     "pages_manage_engagement,business_management",
@@ -362,6 +367,19 @@ class ChannelService:
                 "code_challenge_method": "S256",
             }
             authorize_url = f"{instance}/oauth/authorize?{urlencode(query)}"
+        elif platform is Platform.LINKEDIN:
+            if not connectors.linkedin_configured():
+                raise PlatformNotConfigured("Die LinkedIn-App ist nicht konfiguriert.")
+            query = {
+                "response_type": "code",
+                "client_id": str(connectors.linkedin_client_id),
+                "redirect_uri": redirect_uri(settings, platform),
+                "state": state,
+                "scope": LINKEDIN_SCOPES,
+            }
+            authorize_url = (
+                f"{connectors.linkedin_oauth_url.rstrip('/')}/authorization?{urlencode(query)}"
+            )
         elif platform in OAUTH_PLATFORMS:
             if not channels.meta_configured():
                 raise PlatformNotConfigured("Die Meta-App ist nicht konfiguriert.")
@@ -632,6 +650,61 @@ async def _meta_accounts(
     return accounts
 
 
+async def _linkedin_accounts(
+    http: httpx.AsyncClient,
+    code: str,
+    *,
+    settings: Settings,
+    connectors: ConnectorSettings,
+) -> list[CompletedAccount]:
+    """Code → tokens (access 60 d, refresh 365 d for approved apps), then one channel per
+    organization page the member may post for (``organizationAcls``)."""
+    secret = connectors.linkedin_client_secret
+    if not connectors.linkedin_configured() or secret is None:
+        raise ConnectFailed("Die LinkedIn-App ist nicht konfiguriert.")
+    timeout = connectors.request_timeout()
+    try:
+        body = await token_request(
+            http, connectors.linkedin_oauth_url,
+            {
+                "grant_type": "authorization_code", "code": code,
+                "redirect_uri": redirect_uri(settings, Platform.LINKEDIN),
+                "client_id": str(connectors.linkedin_client_id),
+                "client_secret": secret.get_secret_value(),
+            },
+            http_timeout=timeout,
+        )  # fmt: skip
+    except AuthExpired:
+        raise ConnectFailed(
+            "LinkedIn hat die Anmeldung nicht bestätigt (Code ungültig oder abgelaufen)."
+        ) from None
+    credentials = credentials_from(body)
+    client = LinkedInClient(
+        http, connectors.linkedin_api_url, credentials.access_token,
+        version=connectors.linkedin_version, timeout=timeout,
+    )  # fmt: skip
+    urns = {
+        str(acl["organization"])
+        for acl in await client.organization_acls()
+        if acl.get("role") in LINKEDIN_POSTING_ROLES
+        and str(acl.get("organization", "")).startswith("urn:li:organization:")
+    }
+    accounts: list[CompletedAccount] = []
+    for urn in sorted(urns):
+        org = await client.organization(urn.removeprefix("urn:li:organization:"))
+        name = str(org.get("localizedName") or urn)
+        vanity = str(org["vanityName"]) if org.get("vanityName") else None
+        accounts.append(
+            CompletedAccount(Platform.LINKEDIN, urn, name[:200], vanity, None, credentials)
+        )
+    if not accounts:
+        raise ConnectFailed(
+            "Keine LinkedIn-Unternehmensseite gefunden, die dieses Mitglied als Administrator "
+            "verwaltet."
+        )
+    return accounts
+
+
 async def _bluesky_accounts(
     http: httpx.AsyncClient,
     connection: ChannelConnection,
@@ -707,6 +780,10 @@ async def complete_connection(
             )  # fmt: skip
         elif connection.platform is Platform.BLUESKY:
             accounts = await _bluesky_accounts(http, connection, secret, connectors)
+        elif connection.platform is Platform.LINKEDIN:
+            accounts = await _linkedin_accounts(
+                http, secret, settings=settings, connectors=connectors
+            )
         else:
             accounts = await _meta_accounts(
                 http, connection, secret, settings=settings, channels=channels,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +47,11 @@ def platforms(
         "META_APP_ID": "1234567890",
         "META_APP_SECRET": "sandbox-app-secret",
         "MASTODON_APPS": json.dumps(apps),
+        "LINKEDIN_API_URL": sandbox_server.linkedin_url,
+        "LINKEDIN_OAUTH_URL": sandbox_server.linkedin_url + "/oauth/v2",
+        "LINKEDIN_WEB_URL": sandbox_server.linkedin_url,
+        "LINKEDIN_CLIENT_ID": "sandbox-linkedin-client",
+        "LINKEDIN_CLIENT_SECRET": "sandbox-linkedin-secret",
     }.items():
         monkeypatch.setenv(f"KLINIKFUNK_{key}", value)
     return sandbox_server
@@ -194,6 +200,114 @@ class TestFacebookConnect:
             [channel] = (await session.execute(select(Channel))).scalars()
         assert channel.platform is Platform.INSTAGRAM
         assert channel.status is ChannelStatus.connected
+
+
+async def connect_linkedin(
+    client: httpx.AsyncClient, database: Database, settings: Settings, world: World,
+    clinic_id: uuid.UUID | None, member: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    headers = await admin(client, world)
+    body: dict[str, Any] = {"platform": "linkedin"}
+    if clinic_id:
+        body["clinic_id"] = str(clinic_id)
+    started = await start(client, headers, **body)
+    url = started["authorize_url"] + (f"&sandbox_member={member}" if member else "")
+    params = await authorize(url)
+    assert (await client.get(f"{BASE}/callback/linkedin", params=params)).status_code == 303
+    await tasks.complete_connection(ctx(database, settings), connection_id=started["connection_id"])
+    flow = await client.get(f"{BASE}/connections/{started['connection_id']}", headers=headers)
+    result: dict[str, Any] = flow.json()
+    return result
+
+
+class TestLinkedInConnect:
+    async def test_one_channel_per_administered_organization(
+        self, client: httpx.AsyncClient, database: Database, settings: Settings, world: World,
+        platforms: SandboxServer,
+    ) -> None:  # fmt: skip
+        member = platforms.control.linkedin_member(
+            "Redaktion",
+            [{"name": "Klinikum Ost", "vanity_name": "klinikum-ost"},
+             {"name": "Förderverein", "role": "ANALYST"}],
+        )  # fmt: skip
+        headers = await admin(client, world)
+        started = await start(client, headers, platform="linkedin", clinic_id=str(world.clinic_a.id))
+        query = parse_qs(urlsplit(started["authorize_url"]).query)
+        assert started["authorize_url"].startswith(f"{platforms.linkedin_url}/oauth/v2/authorization?")
+        assert "w_organization_social" in query["scope"][0]
+        flow = await connect_linkedin(
+            client, database, settings, world, world.clinic_a.id, member["member_id"]
+        )
+        assert flow["status"] == "completed", flow
+        [channel_id] = flow["channel_ids"]
+        channel = (await client.get(f"{BASE}/{channel_id}", headers=headers)).json()
+        assert channel["platform"] == "linkedin"
+        assert channel["display_name"] == "Klinikum Ost"
+        assert channel["handle"] == "klinikum-ost"
+        assert channel["platform_account_id"] == member["organizations"][0]["urn"]
+        assert channel["authorization_expires_at"] is not None
+        async with database.session_scope() as session:
+            stored = await session.get(Channel, uuid.UUID(channel_id))
+            assert stored is not None
+            account = await account_for(session, SecretBox(keyring_from(settings)), stored)
+            dump = str((await session.execute(text("SELECT * FROM channels"))).all())
+        assert account.credentials.refresh_token
+        assert account.credentials.access_token not in dump
+        assert account.credentials.refresh_token not in dump
+
+        # Reconnecting the same page updates the channel instead of adding one.
+        again = await connect_linkedin(
+            client, database, settings, world, world.clinic_a.id, member["member_id"]
+        )
+        assert again["channel_ids"] == [channel_id]
+
+    async def test_member_without_admin_role_fails_the_flow(
+        self, client: httpx.AsyncClient, database: Database, settings: Settings, world: World,
+        platforms: SandboxServer,
+    ) -> None:  # fmt: skip
+        member = platforms.control.linkedin_member("Analyse", [{"name": "X", "role": "ANALYST"}])
+        flow = await connect_linkedin(client, database, settings, world, None, member["member_id"])
+        assert flow["status"] == "failed"
+        assert "Administrator" in flow["failure_reason"]
+        assert await count(database, Channel) == 0
+
+    async def test_token_near_expiry_is_refreshed_and_revocation_needs_reconnect(
+        self, client: httpx.AsyncClient, database: Database, settings: Settings, world: World,
+        platforms: SandboxServer,
+    ) -> None:  # fmt: skip
+        flow = await connect_linkedin(client, database, settings, world, None)
+        channel_id = uuid.UUID(flow["channel_ids"][0])
+        box = SecretBox(keyring_from(settings))
+        async with database.session_scope() as session:
+            channel = await session.get(Channel, channel_id)
+            assert channel is not None
+            before = await account_for(session, box, channel)
+            channel.token_expires_at = utc_now() + timedelta(days=3)
+        await tasks.check_tokens(ctx(database, settings))
+        async with database.session_scope() as session:
+            channel = await session.get(Channel, channel_id)
+            assert channel is not None
+            after = await account_for(session, box, channel)
+            assert channel.status is ChannelStatus.connected
+            assert channel.token_expires_at is not None
+            assert channel.token_expires_at > utc_now() + timedelta(days=59)
+        assert after.credentials.access_token != before.credentials.access_token
+        assert after.credentials.refresh_token == before.credentials.refresh_token
+
+        # The member revoked the app: access and refresh token are dead.
+        platforms.control.revoke_token(after.credentials.access_token)
+        assert after.credentials.refresh_token is not None
+        platforms.control.revoke_token(after.credentials.refresh_token)
+        async with database.session_scope() as session:
+            channel = await session.get(Channel, channel_id)
+            assert channel is not None
+            channel.last_checked_at = None
+        await tasks.check_tokens(ctx(database, settings))
+        async with database.session_scope() as session:
+            channel = await session.get(Channel, channel_id)
+            assert channel is not None
+            assert channel.status is ChannelStatus.needs_reconnect
+            assert "neu verbinden" in (channel.status_reason or "")
 
 
 class TestCallbackState:
@@ -401,7 +515,8 @@ class TestConnectValidation:
     @pytest.mark.parametrize(
         "body",
         [
-            {"platform": "linkedin"},
+            {"platform": "x"},
+            {"platform": "linkedin", "instance_url": "https://example.org"},
             {"platform": "bluesky", "handle": "x.bsky.social"},
             {"platform": "mastodon", "app_password": "x"},
             {"platform": "facebook", "instance_url": "https://example.org"},

@@ -40,6 +40,8 @@ async def publishing_env(
     """Connector base URLs at the sandbox and a short read timeout (so ``hang`` is quick)."""
     monkeypatch.setenv("KLINIKFUNK_FACEBOOK_GRAPH_URL", sandbox_server.graph_url)
     monkeypatch.setenv("KLINIKFUNK_INSTAGRAM_GRAPH_URL", sandbox_server.graph_url)
+    monkeypatch.setenv("KLINIKFUNK_LINKEDIN_API_URL", sandbox_server.linkedin_url)
+    monkeypatch.setenv("KLINIKFUNK_LINKEDIN_WEB_URL", sandbox_server.linkedin_url)
     monkeypatch.setenv("KLINIKFUNK_REQUEST_TIMEOUT_SECONDS", "1.0")
     yield sandbox_server
     await close_shared_http()
@@ -73,6 +75,18 @@ async def connect_facebook(
         name="Klinikum",
     )  # fmt: skip
     return Target(channel, "facebook", page["id"], page["access_token"])
+
+
+async def connect_linkedin(
+    database: Database, settings: Settings, sandbox: SandboxServer, clinic: Clinic
+) -> Target:
+    member = sandbox.control.linkedin_member()
+    org = member["organizations"][0]["urn"]
+    channel = await _channel(
+        database, settings, clinic, Platform.LINKEDIN, org, member["access_token"],
+        name="Klinikum",
+    )  # fmt: skip
+    return Target(channel, "linkedin", org, member["access_token"])
 
 
 async def _channel(

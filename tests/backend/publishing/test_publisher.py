@@ -14,6 +14,7 @@ from fixtures.world import World
 from publishing.support import (
     Target,
     connect_facebook,
+    connect_linkedin,
     connect_mastodon,
     load,
     load_post,
@@ -40,10 +41,11 @@ __all__ = ["publishing_env"]
 CREATE = {
     "mastodon": r"^/mastodon/api/v1/statuses$",
     "facebook": r"^/graph/v[\d.]+/\d+/feed$",
+    "linkedin": r"^/linkedin/rest/posts$",
 }
 
 
-@pytest.fixture(params=["mastodon", "facebook"])
+@pytest.fixture(params=["mastodon", "facebook", "linkedin"])
 async def target(
     request: pytest.FixtureRequest,
     publishing_env: SandboxServer,
@@ -53,6 +55,8 @@ async def target(
 ) -> Target:
     if request.param == "mastodon":
         return await connect_mastodon(database, settings, publishing_env, world.clinic_a, "nord")
+    if request.param == "linkedin":
+        return await connect_linkedin(database, settings, publishing_env, world.clinic_a)
     return await connect_facebook(database, settings, publishing_env, world.clinic_a)
 
 
