@@ -145,8 +145,8 @@ async def seed_sandbox_channels(
     connected_by: User,
 ) -> ChannelsByClinic:
     """Connected channels of the sandbox's fixed demo accounts (``sandbox.demo``), their tokens
-    sealed with the vault: Klinikum Musterstadt on Mastodon, Facebook and Instagram, Nordheim
-    on Facebook and Instagram, Südhausen on Mastodon. ``instance_url`` stays empty, so the
+    sealed with the vault: Klinikum Musterstadt on Mastodon, Facebook, Instagram and LinkedIn
+    (with a refresh token), Nordheim on Facebook and Instagram, Südhausen on Mastodon. ``instance_url`` stays empty, so the
     Mastodon channels follow the sandbox URL of the current start (port changes included)."""
     box = SecretBox(keyring_from(settings))
     host = httpx.URL(settings.sandbox_url).host  # as a connect flow names it
@@ -163,6 +163,12 @@ async def seed_sandbox_channels(
                 (page.clinic, Platform.INSTAGRAM, page.instagram_id,
                  f"{page.instagram_username} (Instagram)", page.instagram_username, page.token)
             )  # fmt: skip
+    linkedin = sandbox_demo.LINKEDIN_MEMBER
+    for organization in sandbox_demo.LINKEDIN_ORGANIZATIONS:
+        specs.append(
+            (organization.clinic, Platform.LINKEDIN, organization.urn, organization.name,
+             organization.vanity_name, linkedin.token)
+        )  # fmt: skip
     result: ChannelsByClinic = {key: {} for key in clinics}
     now = utc_now()
     for clinic_key, platform, account_id, name, handle, token in specs:
@@ -178,7 +184,10 @@ async def seed_sandbox_channels(
         )
         session.add(channel)
         await session.flush()
-        await store_credentials(session, box, channel, Credentials(access_token=token))
+        refresh = linkedin.refresh_token if platform is Platform.LINKEDIN else None
+        await store_credentials(
+            session, box, channel, Credentials(access_token=token, refresh_token=refresh)
+        )
         await audit_service.record(
             session, "channel.connected", organization_id=org.id, actor_id=connected_by.id,
             clinic_id=channel.clinic_id, target_type="channel", target_id=channel.id,

@@ -192,6 +192,7 @@ class TestEmbeddedPublishing:
             ("facebook", "St.-Marien-Krankenhaus Nordheim"),
             ("instagram", "klinikum_musterstadt (Instagram)"),
             ("instagram", "st_marien_nordheim (Instagram)"),
+            ("linkedin", "Klinikum Musterstadt"),
             ("mastodon", "Fachklinik Südhausen"),
             ("mastodon", "Klinikum Musterstadt"),
         ]
@@ -200,7 +201,7 @@ class TestEmbeddedPublishing:
             sealed = [
                 c.access_token_sealed for c in (await session.execute(select(Channel))).scalars()
             ]
-        assert len(sealed) == 6
+        assert len(sealed) == 7
         assert all(value and "demo" not in value for value in sealed)  # sealed, never plain
 
         posts = (await client.get("/api/v1/posts", headers=editor)).json()["items"]
