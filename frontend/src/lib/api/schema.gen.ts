@@ -1336,7 +1336,7 @@ export interface components {
              * Platform
              * @enum {string}
              */
-            platform: "mastodon" | "facebook" | "instagram" | "bluesky";
+            platform: "mastodon" | "facebook" | "instagram" | "linkedin" | "bluesky";
             /** Clinic Id */
             clinic_id?: string | null;
             /**

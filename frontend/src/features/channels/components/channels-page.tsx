@@ -78,7 +78,7 @@ function ChannelsView({ connectionId }: { connectionId?: string | undefined }) {
                 </td>
                 <td data-label={t("channels.columns.actions")}>
                   <div className="table__actions">
-                    {channel.status !== "connected" && channel.platform !== "linkedin" && channel.platform !== "x" ? (
+                    {channel.status !== "connected" && channel.platform !== "x" ? (
                       <button
                         type="button"
                         className="button button--small"

@@ -11,7 +11,7 @@ import { goTo } from "@/lib/navigation";
 import { useConnect } from "../api/channels";
 
 type ConnectPlatform = ConnectInput["platform"];
-const PLATFORMS: ConnectPlatform[] = ["mastodon", "facebook", "instagram", "bluesky"];
+const PLATFORMS: ConnectPlatform[] = ["mastodon", "facebook", "instagram", "linkedin", "bluesky"];
 const ORGANIZATION = "organization";
 
 export interface ConnectPreset {

@@ -73,7 +73,7 @@ describe("Beiträge: composer", () => {
     const mastodon = screen.getByTestId("counter-mastodon");
     expect(within(mastodon).getByText("301 / 500")).not.toHaveClass("counter--over");
     // No channel chosen: every platform is counted, and the requests are debounced.
-    expect(previews.at(-1)?.platforms).toEqual(["facebook", "instagram", "mastodon", "bluesky"]);
+    expect(previews.at(-1)?.platforms).toEqual(["facebook", "instagram", "linkedin", "mastodon", "bluesky"]);
     expect(previews.length).toBeLessThanOrEqual(3);
   });
 

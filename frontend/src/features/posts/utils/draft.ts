@@ -3,7 +3,7 @@ import type { Channel, Platform, Post, PostCategory, PostMediaInput, PreviewInpu
 export const CATEGORIES: PostCategory[] = ["health_tip", "behind_the_scenes", "patient_story", "jobs", "event", "press", "crisis", "other"];
 
 /** The platforms Klinikfunk publishes to: the composer counts for these while no channel is chosen. */
-export const GENERIC_PLATFORMS: Platform[] = ["facebook", "instagram", "mastodon", "bluesky"];
+export const GENERIC_PLATFORMS: Platform[] = ["facebook", "instagram", "linkedin", "mastodon", "bluesky"];
 
 const LINK = /^https?:\/\/\S+$/;
 
