@@ -231,9 +231,13 @@ class TestLinkedInConnect:
              {"name": "Förderverein", "role": "ANALYST"}],
         )  # fmt: skip
         headers = await admin(client, world)
-        started = await start(client, headers, platform="linkedin", clinic_id=str(world.clinic_a.id))
+        started = await start(
+            client, headers, platform="linkedin", clinic_id=str(world.clinic_a.id)
+        )
         query = parse_qs(urlsplit(started["authorize_url"]).query)
-        assert started["authorize_url"].startswith(f"{platforms.linkedin_url}/oauth/v2/authorization?")
+        assert started["authorize_url"].startswith(
+            f"{platforms.linkedin_url}/oauth/v2/authorization?"
+        )
         assert "w_organization_social" in query["scope"][0]
         flow = await connect_linkedin(
             client, database, settings, world, world.clinic_a.id, member["member_id"]

@@ -71,9 +71,13 @@ def _image(name: str, alt: str | None) -> MediaItem:
     return MediaItem("image", f"https://cdn.example/{name}.png", "image/png", len(PNG), alt, PNG)
 
 
-async def test_registry_builds_the_linkedin_connector(connector_settings: ConnectorSettings) -> None:
+async def test_registry_builds_the_linkedin_connector(
+    connector_settings: ConnectorSettings,
+) -> None:
     async with httpx.AsyncClient() as http:
-        assert isinstance(get_connector(Platform.LINKEDIN, connector_settings, http), LinkedInConnector)
+        assert isinstance(
+            get_connector(Platform.LINKEDIN, connector_settings, http), LinkedInConnector
+        )
 
 
 class TestPublish:
@@ -122,7 +126,9 @@ class TestPublish:
         self, sandbox_server: SandboxServer, connector: LinkedInConnector, account: Account
     ) -> None:
         sandbox_server.control.configure(linkedin_image_polls_processing=2)
-        result = await connector.publish(account, _request("Rundgang", media=[_image("a", "Foyer")]))
+        result = await connector.publish(
+            account, _request("Rundgang", media=[_image("a", "Foyer")])
+        )
 
         state = sandbox_server.control.state()["linkedin"]
         [post] = [p for p in state["posts"] if p["urn"] == result.platform_post_id]
@@ -289,7 +295,9 @@ class TestExactlyOnce:
     async def test_dropped_create_is_reconciled_to_exactly_one_post(
         self, sandbox_server: SandboxServer, connector: LinkedInConnector, account: Account
     ) -> None:
-        request = _request("Blutspende am Samstag (Foyer) #Blutspende", link="https://k.example/b_1")
+        request = _request(
+            "Blutspende am Samstag (Foyer) #Blutspende", link="https://k.example/b_1"
+        )
         sandbox_server.control.fault("drop_after_create", POSTS, method="POST")
         since = dt.datetime.now(dt.UTC)
         with pytest.raises(TransientError) as caught:

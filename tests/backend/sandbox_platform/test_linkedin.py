@@ -206,7 +206,9 @@ class TestLimitsAndFaults:
         assert limited.status_code == 429
         assert limited.json()["serviceErrorCode"] == 101
         assert "MEMBER DAY limit" in limited.json()["message"]
-        assert not any(k.lower().startswith(("retry-after", "x-ratelimit")) for k in limited.headers)
+        assert not any(
+            k.lower().startswith(("retry-after", "x-ratelimit")) for k in limited.headers
+        )
         sandbox_server.control.advance_clock("1d")
         assert api.get(org_path).status_code == 200
 
