@@ -10,6 +10,8 @@ from sqlalchemy import text
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.channels.router import router as channels_router
+from app.compliance.router import post_router as post_compliance_router
+from app.compliance.router import router as compliance_router
 from app.crisis.router import router as crisis_router
 from app.kit.errors import Unprocessable
 from app.media.router import router as media_router
@@ -59,5 +61,7 @@ for r in (
     publishing_router,
     crisis_router,
     notifications_router,
+    compliance_router,
+    post_compliance_router,
 ):
     api_router.include_router(r)

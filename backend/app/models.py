@@ -3,6 +3,7 @@
 from app.audit.models import AuditEvent
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
 from app.channels.models import Channel, ChannelConnection
+from app.compliance.models import ComplianceOverride
 from app.crisis.models import CrisisMode
 from app.kit.models import metadata
 from app.notifications.models import Notification
@@ -18,6 +19,7 @@ __all__ = [
     "Channel",
     "ChannelConnection",
     "Clinic",
+    "ComplianceOverride",
     "CrisisMode",
     "DataKey",
     "Job",

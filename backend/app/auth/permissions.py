@@ -40,7 +40,8 @@ class Permission(StrEnum):
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.admin: frozenset(Permission),
+    # Everything but overriding a compliance block: that stays with the privacy officer (SEC-4).
+    Role.admin: frozenset(Permission) - {P.compliance_override},
     Role.editor: frozenset({P.posts_read, P.posts_write, P.posts_schedule, P.saved_replies_use}),
     Role.medical_reviewer: frozenset({P.posts_read, P.review_medical}),
     Role.privacy_officer: frozenset(

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import Select, func, literal, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from app.audit.service import audit_service
 from app.auth.permissions import Permission
 from app.auth.subject import AuthSubject
 from app.channels.models import Channel, ChannelStatus
+from app.compliance.service import compliance_service
 from app.connectors.base import MediaItem, Platform
 from app.kit.errors import FieldError, Forbidden, InvalidTransition, NotFound, Unprocessable
 from app.kit.models import UTCDateTime
@@ -55,7 +55,7 @@ from app.posts.states import (
     raise_invalid,
     transition,
 )
-from app.posts.validation import TargetReport, validate_target
+from app.posts.validation import TargetReport, tagged_link, validate_target
 from app.publishing.planning import cancel_publications, plan_publications
 from app.tenancy.models import Clinic
 
@@ -65,16 +65,6 @@ CALENDAR_AT = type_coerce(
     func.coalesce(col(Post.scheduled_at), literal(UNSCHEDULED, UTCDateTime())), UTCDateTime()
 ).label("calendar_at")
 """Calendar order: by scheduled time, unscheduled posts last (``Post.calendar_at``)."""
-
-
-def tagged_link(url: str | None, utm: dict[str, str]) -> str | None:
-    """``url`` with the UTM parameters set (other query parameters kept, UTM ones replaced)."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in utm]
-    query += list(utm.items())
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _issue_read(report: TargetReport) -> list[IssueRead]:
@@ -508,6 +498,7 @@ class PostService:
             raise Unprocessable(
                 "Der Beitrag erfüllt nicht alle Vorgaben der Plattformen.", errors=errors
             )
+        await compliance_service.ensure_submittable(session, post)
         transition(post, S.in_review)
         await session.flush()
         await self._audit(session, subject, post, "post.submitted")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -38,6 +39,16 @@ class TargetReport:
     @property
     def blocking(self) -> list[ValidationIssue]:
         return [issue for issue in self.issues if issue.blocking]
+
+
+def tagged_link(url: str | None, utm: dict[str, str]) -> str | None:
+    """``url`` with the UTM parameters set (other query parameters kept, UTM ones replaced)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in utm]
+    query += list(utm.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,7 @@ from sqlmodel import col
 
 from app.channels.models import Channel, ChannelStatus
 from app.channels.service import account_for, mark_needs_reconnect, store_credentials
+from app.compliance.service import blocked_message, compliance_service
 from app.config import Settings
 from app.connectors.base import (
     Account,
@@ -313,6 +314,14 @@ class Publisher:
                     session, publication, S.paused, error=reconnect_message(channel),
                     error_code="channel_" + channel.status.value, action="publication.paused",
                     details={"reason": "channel"},
+                )  # fmt: skip
+                return None
+            # Re-checked right before publishing: a consent may have expired since approval.
+            if blocks := await compliance_service.publish_blockers(session, post, channel.id):
+                await settle(
+                    session, publication, S.failed, error=blocked_message(blocks),
+                    error_code="compliance_blocked", action="publication.failed",
+                    details={"reason": "compliance", "rules": sorted({f.rule for f in blocks})},
                 )  # fmt: skip
                 return None
             media = await self._media(session, post, channel)

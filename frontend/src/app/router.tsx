@@ -14,7 +14,10 @@ import { useTranslation } from "react-i18next";
 import { Loading } from "@/components/feedback/loading";
 import { LoginPage } from "@/features/auth/components/login-page";
 import { PasswordResetPage } from "@/features/auth/components/password-reset-page";
+import { ComplianceAssist } from "@/features/compliance/components/compliance-assist";
+import { PostCompliancePanel } from "@/features/compliance/components/post-compliance-panel";
 import { HomePage } from "@/features/home/components/home-page";
+import type { ComposerAssist } from "@/features/posts/components/composer-form";
 import { meQueryOptions } from "@/lib/auth/me";
 import { ensureSession } from "@/lib/auth/session";
 import { AppFrame } from "./layout/app-frame";
@@ -126,12 +129,14 @@ const postsRoute = createRoute({
   component: lazyRouteComponent(() => import("@/features/posts/components/posts-page"), "PostsPage"),
 });
 
+// The compliance feature plugs into the posts feature here (features never import each other).
+const composerAssist: ComposerAssist = (input) => <ComplianceAssist {...input} />;
 const ComposerPage = lazyRouteComponent(() => import("@/features/posts/components/composer-page"), "ComposerPage");
 const newPostRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/beitraege/neu",
   component: function NewPostRoute() {
-    return <ComposerPage />;
+    return <ComposerPage assist={composerAssist} />;
   },
 });
 
@@ -139,7 +144,7 @@ const editPostRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/beitraege/$postId/bearbeiten",
   component: function EditPostRoute() {
-    return <ComposerPage postId={editPostRoute.useParams().postId} />;
+    return <ComposerPage postId={editPostRoute.useParams().postId} assist={composerAssist} />;
   },
 });
 
@@ -148,7 +153,7 @@ const postDetailRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/beitraege/$postId",
   component: function PostDetailRoute() {
-    return <PostDetailPage postId={postDetailRoute.useParams().postId} />;
+    return <PostDetailPage postId={postDetailRoute.useParams().postId} findings={(post) => <PostCompliancePanel post={post} />} />;
   },
 });
 

@@ -1,4 +1,5 @@
 import audit from "./audit.de";
+import compliance from "./compliance.de";
 import { calendar, channels, crisis } from "./planning.de";
 import posts from "./posts.de";
 
@@ -182,6 +183,7 @@ const de = {
   },
   audit,
   posts,
+  compliance,
   calendar,
   channels,
   crisis,

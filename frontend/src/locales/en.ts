@@ -1,4 +1,5 @@
 import audit from "./audit.en";
+import compliance from "./compliance.en";
 import { calendar, channels, crisis } from "./planning.en";
 import posts from "./posts.en";
 import type { Catalog } from "./de";
@@ -182,6 +183,7 @@ const en: Catalog = {
   },
   audit,
   posts,
+  compliance,
   calendar,
   channels,
   crisis,

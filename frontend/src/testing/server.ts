@@ -88,6 +88,15 @@ handlers.push(
   http.get(api("/api/v1/crisis"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/crisis", "get">>({ items: [], next_cursor: null }) : unauthorized(),
   ),
+  // No compliance findings unless a test says otherwise (composer and post detail ask).
+  http.post(api("/api/v1/compliance/check"), ({ request }) =>
+    authorized(request) ? HttpResponse.json<Json<"/api/v1/compliance/check", "post">>({ findings: [], ruleset_version: "test" }) : unauthorized(),
+  ),
+  http.get(api("/api/v1/posts/:id/compliance"), ({ request, params }) =>
+    authorized(request)
+      ? HttpResponse.json<Json<"/api/v1/posts/{post_id}/compliance", "get">>({ post_id: String(params.id), ruleset_version: "test", blocking: 0, findings: [] })
+      : unauthorized(),
+  ),
   // No notifications unless a test says otherwise (the header bell polls on every page).
   http.get(api("/api/v1/notifications/unread-count"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/notifications/unread-count", "get">>({ unread_count: 0 }) : unauthorized(),

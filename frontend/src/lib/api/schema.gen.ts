@@ -1112,6 +1112,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check
+         * @description Check a text that is not stored: the composer while typing, an inbox reply before it is
+         *     sent, other systems. Findings carry `start`/`end` character offsets into `text` (absent for
+         *     findings about the whole post), platform and consent findings their `channel_id`. Writes
+         *     nothing; requires `posts.write` or `inbox.work`.
+         */
+        post: operations["compliance-check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rules
+         * @description Every rule id with its severity, whether a privacy officer may override it, and a
+         *     description in German and English.
+         */
+        get: operations["compliance-rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Post Compliance
+         * @description The stored post's findings as of now (base text, each channel's own text, images,
+         *     consent, platform limits), with privacy officers' overrides shown to everyone.
+         */
+        get: operations["compliance-post_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/compliance/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Override
+         * @description Let one `block` finding pass, with a written reason (privacy officers only; audited).
+         *     The decision covers that finding's rule, place and words: editing those words raises a new
+         *     finding, unrelated edits keep it.
+         */
+        post: operations["compliance-create_override"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/compliance/overrides/{override_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Override
+         * @description Withdraw an override (privacy officers only; audited): the finding blocks again.
+         */
+        delete: operations["compliance-revoke_override"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1248,6 +1355,79 @@ export interface components {
              * @description Only `disconnected`: reconnecting goes through `/connect`.
              */
             status?: "disconnected" | null;
+        };
+        /** CheckFinding */
+        CheckFinding: {
+            /** Rule */
+            rule: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "block" | "warn";
+            /** Message */
+            message: string;
+            /**
+             * Start
+             * @description Offset into `text`; absent: whole post.
+             */
+            start?: number | null;
+            /**
+             * End
+             * @description Exclusive end offset into `text`.
+             */
+            end?: number | null;
+            /**
+             * Channel Id
+             * @description Platform/consent findings.
+             */
+            channel_id?: string | null;
+            /**
+             * Media Index
+             * @description Index into `media`.
+             */
+            media_index?: number | null;
+        };
+        /**
+         * CheckRequest
+         * @description A text to check without saving anything (composer while typing, inbox replies, other
+         *     systems). ``channels`` adds the platform rules of those channels.
+         */
+        CheckRequest: {
+            /** Text */
+            text: string;
+            /**
+             * Kind
+             * @default post
+             * @enum {string}
+             */
+            kind: "post" | "reply";
+            /** Language */
+            language?: string | null;
+            /** Channels */
+            channels?: string[];
+            category?: components["schemas"]["PostCategory"] | null;
+            /**
+             * Shows Patient
+             * @default false
+             */
+            shows_patient: boolean;
+            /**
+             * Scheduled At
+             * @description When it goes out (consent validity); now when absent.
+             */
+            scheduled_at?: string | null;
+            /** Media */
+            media?: components["schemas"]["MediaCheck"][];
+            /** Consent Ids */
+            consent_ids?: string[];
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Findings */
+            findings: components["schemas"]["CheckFinding"][];
+            /** Ruleset Version */
+            ruleset_version: string;
         };
         /** ClinicCreate */
         ClinicCreate: {
@@ -1600,6 +1780,22 @@ export interface components {
             /** Locale */
             locale?: ("de" | "en") | null;
         };
+        /** MediaCheck */
+        MediaCheck: {
+            /** Alt Text */
+            alt_text?: string | null;
+            /**
+             * Kind
+             * @default image
+             * @enum {string}
+             */
+            kind: "image" | "gif" | "video";
+            /**
+             * Tags
+             * @description `patient` marks an image that shows a patient (consent needed).
+             */
+            tags?: string[];
+        };
         /**
          * MediaRead
          * @description An uploaded image as stored: re-encoded, without metadata.
@@ -1744,6 +1940,69 @@ export interface components {
             /** Timezone */
             timezone?: string | null;
         };
+        /** OverrideCreate */
+        OverrideCreate: {
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * Reason
+             * @description Why the finding may pass (at least 10 characters).
+             */
+            reason: string;
+        };
+        /** OverrideInfo */
+        OverrideInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * By Id
+             * Format: uuid
+             */
+            by_id: string;
+            /** By Name */
+            by_name: string;
+            /** Reason */
+            reason: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** OverrideRead */
+        OverrideRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /** Rule */
+            rule: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Created By Id
+             * Format: uuid
+             */
+            created_by_id: string;
+            /** Revoked At */
+            revoked_at: string | null;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -1789,6 +2048,23 @@ export interface components {
          * @enum {string}
          */
         PostCategory: "health_tip" | "behind_the_scenes" | "patient_story" | "jobs" | "event" | "press" | "crisis" | "other";
+        /** PostCompliance */
+        PostCompliance: {
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /** Ruleset Version */
+            ruleset_version: string;
+            /**
+             * Blocking
+             * @description Block findings not overridden: submit is refused while > 0.
+             */
+            blocking: number;
+            /** Findings */
+            findings: components["schemas"]["PostFinding"][];
+        };
         /** PostCreate */
         PostCreate: {
             /**
@@ -1821,6 +2097,44 @@ export interface components {
             shows_patient: boolean;
             /** Variants */
             variants?: components["schemas"]["VariantInput"][];
+        };
+        /**
+         * PostFinding
+         * @description A finding of a stored post. ``target`` says which text it is about: the base text
+         *     (``base``, also for channels without their own text), a channel's own text (``channel``),
+         *     an image (``media``) or the post as a whole (``post``).
+         */
+        PostFinding: {
+            /** Rule */
+            rule: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "block" | "warn";
+            /** Message */
+            message: string;
+            /** Start */
+            start: number | null;
+            /** End */
+            end: number | null;
+            /**
+             * Target
+             * @enum {string}
+             */
+            target: "base" | "channel" | "media" | "post";
+            /** Channel Id */
+            channel_id: string | null;
+            /** Media Id */
+            media_id: string | null;
+            /**
+             * Fingerprint
+             * @description Identifies the finding for an override.
+             */
+            fingerprint: string;
+            /** Overridable */
+            overridable: boolean;
+            overridden: components["schemas"]["OverrideInfo"] | null;
         };
         /** PostMediaInput */
         PostMediaInput: {
@@ -2233,6 +2547,34 @@ export interface components {
             label_en: string;
             /** Permissions */
             permissions: components["schemas"]["Permission"][];
+        };
+        /** RuleList */
+        RuleList: {
+            /** Ruleset Version */
+            ruleset_version: string;
+            /** Items */
+            items: components["schemas"]["RuleRead"][];
+        };
+        /** RuleRead */
+        RuleRead: {
+            /** Rule */
+            rule: string;
+            /**
+             * Severity
+             * @description null: set per finding by the text engine.
+             */
+            severity: ("block" | "warn") | null;
+            /** Overridable */
+            overridable: boolean;
+            /**
+             * Family
+             * @description A prefix (`pii.*`) standing for the engine's rules.
+             */
+            family: boolean;
+            /** Description De */
+            description_de: string;
+            /** Description En */
+            description_en: string;
         };
         /**
          * ScheduleRequest
@@ -6543,6 +6885,309 @@ export interface operations {
             };
             /** @description Not authenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "compliance-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "compliance-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleList"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "compliance-post_compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCompliance"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "compliance-create_override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverrideCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "compliance-revoke_override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+                override_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

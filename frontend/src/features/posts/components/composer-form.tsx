@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiErrorMessage } from "@/components/feedback/api-error";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
@@ -12,13 +12,24 @@ import { MediaField } from "./media-field";
 import { ChannelTargets } from "./channel-targets";
 import { PreviewPanel } from "./preview-panel";
 
+/** What a checker shown under the base text gets while the author types (set by the app). */
+export interface AssistInput {
+  text: string;
+  language: string;
+  category: PostCategory | "";
+  showsPatient: boolean;
+  altTexts: string[];
+}
+export type ComposerAssist = (input: AssistInput) => ReactNode;
+
 interface ComposerFormProps {
   postId?: string;
   initial?: Draft;
   onSaved: (post: Post) => void;
+  assist?: ComposerAssist | undefined;
 }
 
-export function ComposerForm({ postId, initial, onSaved }: ComposerFormProps) {
+export function ComposerForm({ postId, initial, onSaved, assist }: ComposerFormProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const me = useMe();
@@ -120,6 +131,13 @@ export function ComposerForm({ postId, initial, onSaved }: ComposerFormProps) {
           onChange={(e) => set("baseText", e.target.value)}
           error={serverErrors.base_text}
         />
+        {assist?.({
+          text: draft.baseText,
+          language: draft.language,
+          category: draft.category,
+          showsPatient: draft.showsPatient,
+          altTexts: draft.media.map((item) => item.altText),
+        })}
         <TextField
           label={t("posts.composer.link")}
           hint={t("posts.composer.linkHint")}

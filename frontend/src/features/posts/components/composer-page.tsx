@@ -6,18 +6,18 @@ import { RequirePermission } from "@/components/layout/require-permission";
 import { PERMISSIONS } from "@/lib/auth/me";
 import { usePost } from "../api/posts";
 import { draftOf } from "../utils/draft";
-import { ComposerForm } from "./composer-form";
+import { ComposerForm, type ComposerAssist } from "./composer-form";
 
 /** /beitraege/neu and /beitraege/$postId/bearbeiten. */
-export function ComposerPage({ postId }: { postId?: string }) {
+export function ComposerPage({ postId, assist }: { postId?: string; assist?: ComposerAssist }) {
   return (
     <RequirePermission permission={PERMISSIONS.postsWrite}>
-      {postId ? <EditComposer postId={postId} /> : <NewComposer />}
+      {postId ? <EditComposer postId={postId} assist={assist} /> : <NewComposer assist={assist} />}
     </RequirePermission>
   );
 }
 
-function NewComposer() {
+function NewComposer({ assist }: { assist?: ComposerAssist | undefined }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   return (
@@ -26,12 +26,12 @@ function NewComposer() {
         {t("posts.back")}
       </Link>
       <h1>{t("posts.composer.titleNew")}</h1>
-      <ComposerForm onSaved={(post) => void navigate({ to: "/beitraege/$postId", params: { postId: post.id } })} />
+      <ComposerForm assist={assist} onSaved={(post) => void navigate({ to: "/beitraege/$postId", params: { postId: post.id } })} />
     </div>
   );
 }
 
-function EditComposer({ postId }: { postId: string }) {
+function EditComposer({ postId, assist }: { postId: string; assist?: ComposerAssist | undefined }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const post = usePost(postId);
@@ -48,6 +48,7 @@ function EditComposer({ postId }: { postId: string }) {
       ) : (
         <ComposerForm
           postId={postId}
+          assist={assist}
           initial={draftOf(post.data)}
           onSaved={() => void navigate({ to: "/beitraege/$postId", params: { postId } })}
         />

@@ -1,4 +1,5 @@
 import { Link } from "@tanstack/react-router";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "@/components/feedback/error-state";
 import { Loading } from "@/components/feedback/loading";
@@ -12,15 +13,16 @@ import { PostActions } from "./post-actions";
 import { Publications } from "./publications";
 import { PostStatusBadge } from "./status-badge";
 
-export function PostDetailPage({ postId }: { postId: string }) {
+/** `findings` renders the post's compliance findings (set by the app). */
+export function PostDetailPage({ postId, findings }: { postId: string; findings?: (post: Post) => ReactNode }) {
   return (
     <RequirePermission permission={PERMISSIONS.postsRead}>
-      <PostDetail postId={postId} />
+      <PostDetail postId={postId} findings={findings} />
     </RequirePermission>
   );
 }
 
-function PostDetail({ postId }: { postId: string }) {
+function PostDetail({ postId, findings }: { postId: string; findings?: ((post: Post) => ReactNode) | undefined }) {
   const { t } = useTranslation();
   const post = usePost(postId);
   return (
@@ -39,6 +41,7 @@ function PostDetail({ postId }: { postId: string }) {
             <PostStatusBadge status={post.data.status} />
           </div>
           <PostFacts post={post.data} />
+          {findings?.(post.data)}
           <PostActions post={post.data} />
           <Publications post={post.data} />
         </>

@@ -1,0 +1,47 @@
+/** German source of the `compliance` section (checks while typing, findings, overrides). */
+const compliance = {
+  heading: "Compliance-Prüfung",
+  hint: "Geprüft wird beim Tippen: personenbezogene Daten, Heilmittelwerbung, Einwilligung, Alternativtexte.",
+  checking: "Wird geprüft …",
+  none: "Keine Befunde.",
+  summary_one: "{{count}} Befund, davon {{blocking}} blockierend.",
+  summary_other: "{{count}} Befunde, davon {{blocking}} blockierend.",
+  checkError: "Die Prüfung ist gerade nicht erreichbar.",
+  severity: {
+    block: "Blockiert",
+    warn: "Hinweis",
+  },
+  markStart: "Beginn {{severity}}:",
+  markEnd: "Ende der Markierung.",
+  showSpan: "Stelle zeigen",
+  textPreview: "Text mit markierten Stellen",
+  where: {
+    base: "Haupttext",
+    channel: "Kanal {{name}}",
+    media: "Bild {{name}}",
+    post: "Ganzer Beitrag",
+    image: "Bild {{number}}",
+  },
+  panelHeading: "Compliance-Befunde",
+  blocking_one: "{{count}} Befund blockiert die Einreichung und Veröffentlichung.",
+  blocking_other: "{{count}} Befunde blockieren die Einreichung und Veröffentlichung.",
+  noBlocking: "Nichts blockiert die Einreichung.",
+  overridden: "Freigegeben von {{name}} am {{at}}",
+  reason: "Begründung: {{reason}}",
+  override: "Befund freigeben",
+  overrideTitle: "Befund freigeben",
+  overrideIntro: "Die Freigabe gilt für genau diese Stelle. Ändert sich der markierte Text, ist eine neue Entscheidung nötig. Sie wird protokolliert und allen Prüfenden angezeigt.",
+  overrideReason: "Begründung",
+  overrideReasonHint: "Mindestens 10 Zeichen, z. B. wo die Einwilligung vorliegt.",
+  overrideReasonShort: "Bitte eine Begründung mit mindestens 10 Zeichen angeben.",
+  overrideConfirm: "Freigeben",
+  overrideDone: "Befund freigegeben.",
+  revoke: "Freigabe zurücknehmen",
+  revokeTitle: "Freigabe zurücknehmen?",
+  revokeMessage: "Der Befund blockiert danach wieder Einreichung und Veröffentlichung.",
+  revokeDone: "Freigabe zurückgenommen.",
+  notOverridable: "Muss im Beitrag behoben werden.",
+};
+
+export default compliance;
+export type ComplianceCatalog = typeof compliance;
