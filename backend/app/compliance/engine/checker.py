@@ -202,7 +202,13 @@ def check(
 
     # --- identifiers ------------------------------------------------------------------------
     allowed_phones = {p for p in (identifiers.e164(x) for x in allow.phones) if p}
-    for h in identifiers.phones(t):
+    other_numbers = [
+        *identifiers.case_numbers(t),
+        *identifiers.dates(t),
+        *identifiers.ibans(t),
+        *identifiers.insurance_numbers(t),
+    ]
+    for h in identifiers.phones(t, other_numbers):
         phone_kind, number = h.detail.split(":", 1)
         if phone_kind in ("public", "tollfree") or number in allowed_phones:
             continue

@@ -8,6 +8,7 @@ the same sentence ("keine Behandlung ist ohne Nebenwirkungen") does not count.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from app.compliance.engine.text import Sentence
@@ -25,7 +26,8 @@ class Rule:
 
 
 def _p(*sources: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(s, re.IGNORECASE) for s in sources)
+    """One alternation per rule: a single scan of the text instead of one per phrase."""
+    return (re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE),)
 
 
 _TREATMENT = re.compile(
@@ -51,9 +53,9 @@ _AESTHETIC = re.compile(
     re.IGNORECASE,
 )
 _LISTED = re.compile(
-    r"\w*(?:krebs|karzinom|tumor|leukämie|lymphom|melanom|sarkom|sucht|abhängigkeit|"
+    r"(?:krebs|karzinom|tumor|leukämie|lymphom|melanom|sarkom|sucht|abhängigkeit|"
     r"tuberkulose|hepatitis|hiv|masern|covid|corona|syphilis|cholera|typhus|keuchhusten|"
-    r"präeklampsie)\w*|\b(?:cancer|carcinoma|tumou?r|leuka?emia|lymphoma|melanoma|"
+    r"präeklampsie)|\b(?:cancer|carcinoma|tumou?r|leuka?emia|lymphoma|melanoma|"
     r"addiction|alcoholism|tuberculosis|hepatitis|hiv|measles|covid(?:-19)?|syphilis)\b",
     re.IGNORECASE,
 )
@@ -329,10 +331,8 @@ class HwgFinding:
 
 
 def _sentence_of(sentences: list[Sentence], pos: int) -> Sentence:
-    for s in sentences:
-        if s.start <= pos < s.end:
-            return s
-    return sentences[-1]
+    index = bisect_right([s.start for s in sentences], pos) - 1
+    return sentences[max(0, index)]
 
 
 def check(text: str, sentences: list[Sentence], category: str | None) -> list[HwgFinding]:
@@ -355,8 +355,11 @@ def check(text: str, sentences: list[Sentence], category: str | None) -> list[Hw
         f.rule in {"hwg.efficacy_claim", "hwg.guaranteed_success", "hwg.no_side_effects"}
         for f in found
     )
+    disease_sentences = {id(_sentence_of(sentences, m.start())): m for m in _LISTED.finditer(text)}
     for sent in sentences:
-        disease = _LISTED.search(text, sent.start, sent.end)
+        disease = disease_sentences.get(id(sent))
+        if disease is None:
+            continue
         promo = _PROMOTION.search(text, sent.start, sent.end)
         if disease and promo and not re.search(
             r"früherkennung|vorsorge|screening|prevention|awareness|informieren|information|"

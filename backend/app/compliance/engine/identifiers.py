@@ -47,16 +47,31 @@ _PUBLIC = re.compile(r"^(?:112|110|115|116\d{3}|19222|19240|911|999|988|111|18\d
 _PUBLIC_SUFFIX = ("19240", "19222")
 
 
-def phones(text: str) -> list[Hit]:
+def _regions(raw: str) -> tuple[str, ...]:
+    """Regions worth trying for a candidate, by its shape (saves most parser calls)."""
+    stripped = raw.lstrip("( ")
+    if stripped.startswith(("+", "00")):
+        return ("DE",)
+    if stripped.startswith("0"):
+        return ("DE", "AT", "CH", "GB")
+    return ("US", "DE")
+
+
+def phones(text: str, exclude: list[Hit] = ()) -> list[Hit]:  # type: ignore[assignment]
+    """Phone numbers valid in DE, AT, CH, US or GB (``Leniency.VALID``); ``detail`` is
+    ``public|tollfree|mobile|landline`` and the E.164 form. Candidates overlapping ``exclude``
+    (dates, case numbers, IBANs) are skipped."""
     hits: list[Hit] = []
     for cand in _PHONE_CANDIDATE.finditer(text):
         raw = cand.group()
         digits = re.sub(r"\D", "", raw)
         if len(digits) < 6 or len(digits) > 15:
             continue
-        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", raw.strip()):
+        if re.fullmatch(r"\(?\d{1,2}\.\d{1,2}\.\d{2,4}\)?", raw.strip()):
             continue  # a date
-        for region in _REGIONS:
+        if any(h.overlaps(cand.start(), cand.end()) for h in exclude):
+            continue
+        for region in _regions(raw):
             found = False
             for match in phonenumbers.PhoneNumberMatcher(
                 raw, region, leniency=phonenumbers.Leniency.VALID

@@ -56,8 +56,8 @@ class Normalised:
 def normalise(original: str) -> Normalised:
     folded = original.translate(_FOLD)
     if (
-        folded.isascii()
-        and len(folded) == len(original)
+        len(folded) == len(original)
+        and not any(ch in folded for ch in _DROP)
         and unicodedata.is_normalized("NFKC", folded)
     ):
         n = len(original)
