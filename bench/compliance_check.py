@@ -37,7 +37,9 @@ def load() -> list[dict[str, str]]:
     return items
 
 
-def long_texts(items: list[dict[str, str]], count: int = 60, size: int = 1000) -> list[dict[str, str]]:
+def long_texts(
+    items: list[dict[str, str]], count: int = 60, size: int = 1000
+) -> list[dict[str, str]]:
     rng = random.Random(4)
     out = []
     for _ in range(count):
@@ -83,7 +85,9 @@ def main() -> int:
         )
         if label.startswith("1,000"):
             ok = p95(engine) <= TARGET_MS_PER_1000
-            print(f"target p95 <= {TARGET_MS_PER_1000:.0f} ms per 1,000 characters: {'met' if ok else 'MISSED'}")
+            print(
+                f"target p95 <= {TARGET_MS_PER_1000:.0f} ms per 1,000 characters: {'met' if ok else 'MISSED'}"
+            )
     return 0 if ok else 1
 
 

@@ -88,7 +88,9 @@ class Report:
         if self.block_recall.value < TARGETS["block_recall"]:
             failed.append(f"block recall {self.block_recall.value:.3f} < {TARGETS['block_recall']}")
         if self.false_block.total and self.false_block.value > TARGETS["false_block"]:
-            failed.append(f"false-block rate {self.false_block.value:.3f} > {TARGETS['false_block']}")
+            failed.append(
+                f"false-block rate {self.false_block.value:.3f} > {TARGETS['false_block']}"
+            )
         for label, rate in self.span_recall.items():
             if rate.total and rate.value < TARGETS["span_recall"]:
                 failed.append(f"span recall {label} {rate.value:.3f} < {TARGETS['span_recall']}")
@@ -165,7 +167,7 @@ def evaluate(items: Iterable[dict[str, Any]], corpus: str = "") -> Report:
         for span in spans:
             label = span["label"]
             span_total[label] += 1
-            if any(f.start < span["end"] and span["start"] < f.end for f in located):  # type: ignore[operator]
+            if any(f.start < span["end"] and span["start"] < f.end for f in located):
                 span_hits[label] += 1
             else:
                 report.missed_spans.append(
@@ -177,8 +179,7 @@ def evaluate(items: Iterable[dict[str, Any]], corpus: str = "") -> Report:
                 continue
             found[label] += 1
             if any(
-                s["label"] == label and f.start < s["end"] and s["start"] < f.end  # type: ignore[operator]
-                for s in spans
+                s["label"] == label and f.start < s["end"] and s["start"] < f.end for s in spans
             ):
                 found_correct[label] += 1
     report.block_recall = Rate(block_hits, blocks)

@@ -31,4 +31,5 @@ def check_text(
     """Findings for ``text`` sorted by ``start`` (whole-text findings last)."""
     return _checker.check(text, kind=kind, language=language, category=category, allow=allow)
 
+
 __all__ = ["RULESET_VERSION", "AllowList", "Finding", "Kind", "Severity", "check_text"]

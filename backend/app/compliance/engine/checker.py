@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.compliance.engine import hwg, identifiers, replies
@@ -21,7 +22,7 @@ from app.compliance.engine.health import diagnoses, wards
 from app.compliance.engine.hits import Hit
 from app.compliance.engine.lexicon import CARE_WORDS, PATIENT_CUES
 from app.compliance.engine.persons import Name, Reference, find_names, references
-from app.compliance.engine.text import normalise, sentences, tokenize
+from app.compliance.engine.text import Normalised, Token, normalise, sentences, tokenize
 
 MESSAGES: dict[tuple[str, str], str] = {
     ("pii.name", "block"): "Name mit Patientenbezug: Die Person wird als Patient/in oder "
@@ -111,9 +112,7 @@ _LOCATIVE_BEFORE = re.compile(
     r"normale[nr]?|a)\s+)?$"
 )
 _LOCATIVE_AFTER = re.compile(r"\s+(?:verlassen|verlegt|entlassen|gebracht|left|discharged)\b")
-_NOT_PLACE = re.compile(
-    r"(?:ung|heit|keit|schaft|ion|gründen|grund|sicht|tät|nis|ismus|en)$"
-)
+_NOT_PLACE = re.compile(r"(?:ung|heit|keit|schaft|ion|gründen|grund|sicht|tät|nis|ismus|en)$")
 
 
 @dataclass(slots=True)
@@ -172,9 +171,7 @@ def check(
 
     def names_in(s: int, radius: int = 0) -> list[Name]:
         return [
-            n
-            for n in persons
-            if abs(sid(n.start) - s) <= (0 if n.cue == "greeting" else radius)
+            n for n in persons if abs(sid(n.start) - s) <= (0 if n.cue == "greeting" else radius)
         ]
 
     def refs_in(items: list[Reference], s: int, radius: int = 0) -> list[Reference]:
@@ -202,12 +199,11 @@ def check(
 
     # --- identifiers ------------------------------------------------------------------------
     allowed_phones = {p for p in (identifiers.e164(x) for x in allow.phones) if p}
-    other_numbers = [
-        *identifiers.case_numbers(t),
-        *identifiers.dates(t),
-        *identifiers.ibans(t),
-        *identifiers.insurance_numbers(t),
-    ]
+    case_hits = identifiers.case_numbers(t)
+    date_hits = identifiers.dates(t)
+    iban_hits = identifiers.ibans(t)
+    insurance_hits = identifiers.insurance_numbers(t)
+    other_numbers = [*case_hits, *date_hits, *iban_hits, *insurance_hits]
     for h in identifiers.phones(t, other_numbers):
         phone_kind, number = h.detail.split(":", 1)
         if phone_kind in ("public", "tollfree") or number in allowed_phones:
@@ -247,7 +243,7 @@ def check(
         else:
             emit("pii.address", "warn", h.start, h.end)
 
-    for h in identifiers.ibans(t):
+    for h in iban_hits:
         s = sid(h.start)
         sentence = t[sents[s].start : sents[s].end]
         if _DONATION.search(sentence) and not person_in(s):
@@ -257,17 +253,20 @@ def check(
         else:
             emit("pii.iban", "warn", h.start, h.end)
 
-    for h in identifiers.insurance_numbers(t):
-        if any(o.rule == "pii.iban" and o.start is not None and o.start <= h.start < (o.end or 0) for o in out):
+    for h in insurance_hits:
+        if any(
+            o.rule == "pii.iban" and o.start is not None and o.start <= h.start < (o.end or 0)
+            for o in out
+        ):
             continue
         emit("pii.insurance_number", "warn" if h.detail == "shape" else "block", h.start, h.end)
 
-    for h in identifiers.case_numbers(t):
+    for h in case_hits:
         if any(o.start is not None and o.start <= h.start < (o.end or 0) for o in out):
             continue
         emit("pii.case_number", "block", h.start, h.end)
 
-    for h in identifiers.dates(t):
+    for h in date_hits:
         s = sid(h.start)
         if h.detail == "birth":
             emit("pii.birthdate", "block", h.start, h.end)
@@ -344,12 +343,19 @@ def check(
 
     # --- HWG ------------------------------------------------------------------------------------------
     for f in hwg.check(t, sents, category):
-        out.append(_Out(f.rule, f.severity, f.start, f.end, f.message))  # type: ignore[arg-type]
+        out.append(_Out(f.rule, f.severity, f.start, f.end, f.message))
 
     return _finish(norm, out)
 
 
-def _reidentification(t, tokens, diag, ward, care_sentences, emit) -> None:  # type: ignore[no-untyped-def]
+def _reidentification(
+    t: str,
+    tokens: list[Token],
+    diag: list[Hit],
+    ward: list[Hit],
+    care_sentences: set[int],
+    emit: Callable[[str, Severity, int | None, int | None], None],
+) -> None:
     health = bool(diag) or bool(care_sentences) or any(tok.lower in PATIENT_CUES for tok in tokens)
     if not health:
         return
@@ -373,7 +379,7 @@ def _reidentification(t, tokens, diag, ward, care_sentences, emit) -> None:  # t
         emit("pii.reidentification", "warn", min(a for a, _ in spans), max(b for _, b in spans))
 
 
-def _finish(norm, out: list[_Out]) -> list[Finding]:  # type: ignore[no-untyped-def]
+def _finish(norm: Normalised, out: list[_Out]) -> list[Finding]:
     seen: set[tuple[str, int | None, int | None]] = set()
     findings: list[Finding] = []
     for o in out:

@@ -56,7 +56,9 @@ def diagnoses(text: str, tokens: list[Token]) -> list[Hit]:
     return hits
 
 
-_ARTICLE = r"(?:(?:der|die|dem|den|da|the|our|unserer|unsere|unserem|his|her|your|Ihrer|deiner)\s+)?"
+_ARTICLE = (
+    r"(?:(?:der|die|dem|den|da|the|our|unserer|unsere|unserem|his|her|your|Ihrer|deiner)\s+)?"
+)
 _UNIT = r"(?:station|stat\.|zimmer|zi\.?|bett|kreißsaal|ward|room|rm\.|bed|bay|suite)"
 _UNIT_ID = r"(?:nr\.?\s*)?(?:\d{1,4}(?:\.\d{1,3})?[a-z]?|(?-i:[A-Z]\d{0,3}[a-z]?))\b"
 _NUMBERED = re.compile(rf"\b{_UNIT}\s?{_UNIT_ID}", re.IGNORECASE)
@@ -89,7 +91,9 @@ _LOCATIVE = re.compile(
 )
 _COLLOQUIAL = re.compile(r"\b(?:auf|in|von)\s+(?:der|die|dem|da)\s+(\d{1,2}[a-zA-Z]?)\b")
 _CAPITALS_ONLY = frozenset({"er", "its", "imc", "zna", "ccu"})
-_PREPOSITION_BEFORE = re.compile(r"\b(?:auf|in|von|zur)\s+(?:der|die|dem|da|d')?\s*$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:auf|in|von|zur)\s+(?:der|die|dem|da|d')?\s*$", re.IGNORECASE
+)
 _NOT_WARD_AFTER = re.compile(r"\s*(?:uhr|minuten|stunden|jahre|tage|wochen|%)", re.IGNORECASE)
 
 

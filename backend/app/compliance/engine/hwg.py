@@ -11,13 +11,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from app.compliance.engine.findings import Severity
 from app.compliance.engine.text import Sentence
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     rule: str
-    severity: str
+    severity: Severity
     message: str
     patterns: tuple[re.Pattern[str], ...]
     negatable: bool = True
@@ -289,7 +290,7 @@ RULES: tuple[Rule, ...] = (
 
 _MESSAGES = {rule.rule: rule.message for rule in RULES}
 
-CASE_HISTORY = (
+CASE_HISTORY: tuple[str, Severity, str] = (
     "hwg.case_history",
     "warn",
     "§ 11 Abs. 1 Satz 1 Nr. 3 HWG: Krankengeschichte in der Werbung – nicht irreführend, "
@@ -300,7 +301,7 @@ _CASE_HISTORY_TEXT = re.compile(
     r"case (?:history|study|report)|patient (?:story|journey)|(?:his|her) journey)\b",
     re.IGNORECASE,
 )
-BEFORE_AFTER = (
+BEFORE_AFTER: tuple[str, Severity, str] = (
     "hwg.before_after",
     "block",
     "§ 11 Abs. 1 Satz 3 HWG: Vorher-Nachher-Vergleich für einen ästhetischen Eingriff – "
@@ -324,7 +325,7 @@ PATIENT_STORY_CATEGORIES = frozenset({"patient_story"})
 @dataclass(frozen=True, slots=True)
 class HwgFinding:
     rule: str
-    severity: str
+    severity: Severity
     message: str
     start: int | None
     end: int | None
@@ -361,11 +362,15 @@ def check(text: str, sentences: list[Sentence], category: str | None) -> list[Hw
         if disease is None:
             continue
         promo = _PROMOTION.search(text, sent.start, sent.end)
-        if disease and promo and not re.search(
-            r"früherkennung|vorsorge|screening|prevention|awareness|informieren|information|"
-            r"vortrag|talk|webinar|selbsthilfe",
-            text[sent.start : sent.end],
-            re.IGNORECASE,
+        if (
+            disease
+            and promo
+            and not re.search(
+                r"früherkennung|vorsorge|screening|prevention|awareness|informieren|information|"
+                r"vortrag|talk|webinar|selbsthilfe",
+                text[sent.start : sent.end],
+                re.IGNORECASE,
+            )
         ):
             rule_id, message = LISTED_DISEASE
             found.append(

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
 
 from app.compliance.engine.hits import Hit
-from app.compliance.engine.lexicon import COMMON_WORDS, MONTHS_DE, MONTHS_EN
+from app.compliance.engine.lexicon import MONTHS_DE, MONTHS_EN
 
 # --- e-mail ------------------------------------------------------------------------------
 _EMAIL = re.compile(r"\b[\w.+-]+@(?:[\w-]+\.)+[a-zA-Z]{2,}\b")
@@ -57,7 +58,7 @@ def _regions(raw: str) -> tuple[str, ...]:
     return ("US", "DE")
 
 
-def phones(text: str, exclude: list[Hit] = ()) -> list[Hit]:  # type: ignore[assignment]
+def phones(text: str, exclude: Sequence[Hit] = ()) -> list[Hit]:
     """Phone numbers valid in DE, AT, CH, US or GB (``Leniency.VALID``); ``detail`` is
     ``public|tollfree|mobile|landline`` and the E.164 form. Candidates overlapping ``exclude``
     (dates, case numbers, IBANs) are skipped."""
@@ -93,9 +94,9 @@ def phones(text: str, exclude: list[Hit] = ()) -> list[Hit]:  # type: ignore[ass
                         "PHONE",
                         start,
                         start + len(match.raw_string),
-                        detail + ":" + phonenumbers.format_number(
-                            number, phonenumbers.PhoneNumberFormat.E164
-                        ),
+                        detail
+                        + ":"
+                        + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
                     )
                 )
                 found = True
@@ -116,9 +117,7 @@ def e164(number: str) -> str | None:
 
 
 # --- IBAN --------------------------------------------------------------------------------
-_IBAN = re.compile(
-    r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b"
-)
+_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b")
 
 
 def ibans(text: str) -> list[Hit]:
@@ -235,7 +234,7 @@ _BIRTH_YEAR = re.compile(
 
 def dates(text: str) -> list[Hit]:
     """Every full date; ``detail`` is ``birth`` with a birth cue, else ``old`` or ``recent``."""
-    this_year = dt.date.today().year
+    this_year = dt.datetime.now(dt.UTC).year
     hits: list[Hit] = []
     for m in _DATE.finditer(text):
         year_text = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
@@ -277,7 +276,9 @@ _EN_ADDRESS = re.compile(
     r"(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s[A-Z]{2})?(?:\s\d{5}(?:-\d{4})?)?)?"
     r"(?:,?\s[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})?"
 )
-_PUBLIC_NUMBERS = frozenset({"110", "112", "115", "116117", "116116", "19222", "911", "999", "988", "111"})
+_PUBLIC_NUMBERS = frozenset(
+    {"110", "112", "115", "116117", "116116", "19222", "911", "999", "988", "111"}
+)
 _PLZ_TOWN = re.compile(r"\b\d{5}\s[A-ZÄÖÜ][a-zäöüß]+")
 _NOT_STREET_START = frozenset(
     {"Die", "Der", "Das", "Den", "Dem", "Ein", "Eine", "Zimmer", "Station", "Bett", "Haus",
@@ -297,8 +298,6 @@ def addresses(text: str) -> list[Hit]:
             continue  # "Am Samstag 21.09." is a date
         if re.sub(r"\s", "", m.group("no")) in _PUBLIC_NUMBERS:
             continue  # "Im Zweifel 112"
-        if len(m.group().split()) >= 2 and m.group().split()[1].lower() in COMMON_WORDS:
-            continue
         hits.append(Hit("ADDRESS", m.start(), m.end(), "plz" if m.group("plz") else ""))
     for m in _EN_ADDRESS.finditer(text):
         hits.append(Hit("ADDRESS", m.start(), m.end()))

@@ -64,7 +64,9 @@ _FILLERS = frozenset(
     kleines dear liebe lieben lieber liebes new neue neuen neuer neu the a und and wir we
     say big huge""".split()
 )
-_PARTICLES = frozenset("von van de der den du zu ten ter di da del della la le al el bin ibn".split())
+_PARTICLES = frozenset(
+    "von van de der den du zu ten ter di da del della la le al el bin ibn".split()
+)
 _APPOSITION = re.compile(
     r"\s*(?:\(\s*(?:\*|geb\b|born\b|dob\b|\d{1,3}\s*\)|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}\.?\s?[A-Za-zä]+\s\d{4})"
     r"|,\s*(?:born\b|geb\.|geboren\b|\d{1,3}\s*,|\d{1,3}\s+(?:jahre|years|j\.)))",
@@ -124,12 +126,7 @@ def _namey(tok: Token, *, lower_ok: bool) -> bool:
 def _surname_after_title(tok: Token) -> bool:
     """After Herr/Frau/Mr a capitalised word is a surname even if it is also a noun (Klein)."""
     t = tok.text
-    return (
-        t[0].isupper()
-        and t.isalpha()
-        and not t.isupper()
-        and tok.lower not in _NOT_SURNAME
-    )
+    return t[0].isupper() and t.isalpha() and not t.isupper() and tok.lower not in _NOT_SURNAME
 
 
 def _extend(text: str, tokens: list[Token], j: int, *, lower: bool) -> int:
@@ -231,8 +228,10 @@ def find_names(
             if j < n and text[tok.end : tokens[j].start].strip(" .") == "":
                 lower = tok.text.islower() and low in HONORIFICS
                 if _namey(tokens[j], lower_ok=lower) or _surname_after_title(tokens[j]):
-                    cue = "patient" if low in PATIENT_CUES else (
-                        "family" if low in FAMILY_CUES else "honorific"
+                    cue = (
+                        "patient"
+                        if low in PATIENT_CUES
+                        else ("family" if low in FAMILY_CUES else "honorific")
                     )
                     add(j, _extend(text, tokens, j, lower=lower), cue, staff and cue != "patient")
             continue
@@ -252,8 +251,12 @@ def find_names(
                 continue
             greeting = low in _GREETINGS
             cand = tokens[j]
-            lower_ok = greeting and cand.text.islower() and (
-                cand.lower in FIRST_ALL or text[cand.end : cand.end + 1] in {",", "!", "?", ""}
+            lower_ok = (
+                greeting
+                and cand.text.islower()
+                and (
+                    cand.lower in FIRST_ALL or text[cand.end : cand.end + 1] in {",", "!", "?", ""}
+                )
             )
             if _namey(cand, lower_ok=lower_ok):
                 add(j, _extend(text, tokens, j, lower=cand.text.islower()),
@@ -277,8 +280,11 @@ def find_names(
         if not _namey(tok, lower_ok=False):
             continue
         j = i
-        while j > 0 and i - j < 2 and _gap(text, tokens[j - 1], tokens[j]) == " " and (
-            _namey(tokens[j - 1], lower_ok=False) or tokens[j - 1].lower in _PARTICLES
+        while (
+            j > 0
+            and i - j < 2
+            and _gap(text, tokens[j - 1], tokens[j]) == " "
+            and (_namey(tokens[j - 1], lower_ok=False) or tokens[j - 1].lower in _PARTICLES)
         ):
             j -= 1
         while j < i and tokens[j].lower in _PARTICLES:
@@ -303,7 +309,9 @@ def find_names(
                 add(i, i + 2, "gazetteer")
     names.sort(key=lambda nm: nm.start)
     for name in names:  # ", Tom." at the end of a sentence addresses the reader
-        if name.cue == "gazetteer" and re.fullmatch(r",\s?", text[max(0, name.start - 2) : name.start]):
+        if name.cue == "gazetteer" and re.fullmatch(
+            r",\s?", text[max(0, name.start - 2) : name.start]
+        ):
             if re.match(r"\s*(?:[.!?]|$)", text[name.end : name.end + 2]):
                 name.cue = "greeting"
     starts = {t.start: idx for idx, t in enumerate(tokens)}

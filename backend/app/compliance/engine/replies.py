@@ -65,13 +65,19 @@ _CONFIRM = [
         r"(?:chart|records?|file|results|notes|scans?|labs?|discharge)",
         re.IGNORECASE,
     ),
-    re.compile(r"\bwe(?:\s+can|'re able to|\s+are able to)?\s+confirm(?:ed)?\b(?!\s+receipt)", re.IGNORECASE),
+    re.compile(
+        r"\bwe(?:\s+can|'re able to|\s+are able to)?\s+confirm(?:ed)?\b(?!\s+receipt)",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:is|was|are|were)\s+(?:still\s+|currently\s+|now\s+|not\s+|no longer\s+)*"
         r"(?:with us|admitted|in (?:our|the) (?:hospital|care|icu|ward)|a patient)\b",
         re.IGNORECASE,
     ),
-    re.compile(r"\b(?:wir|we)\b[^.!?]{0,30}\b(?:helfen konnten|could help|were able to help)\b[^.!?]{0,30}\b(?:your|Ihr\w*|dein\w*|Ihnen|dir|you)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:wir|we)\b[^.!?]{0,30}\b(?:helfen konnten|could help|were able to help)\b[^.!?]{0,30}\b(?:your|Ihr\w*|dein\w*|Ihnen|dir|you)\b",
+        re.IGNORECASE,
+    ),
 ]
 
 
@@ -100,9 +106,17 @@ _ADVICE = [
         r"gürtelrose|borreliose|blasenentzündung)\b",
         re.IGNORECASE,
     ),
-    re.compile(r"\b(?:Sie haben|du hast)\s+(?:wahrscheinlich|vermutlich|bestimmt|sicher|wohl)\b", re.IGNORECASE),
-    re.compile(r"\b(?:Ihre|deine) (?:Symptome|Beschwerden) (?:deuten|sprechen|klingen)\b", re.IGNORECASE),
-    re.compile(r"\b\d+\s*(?:mg|ml)\b[^.!?]{0,30}\b(?:täglich|am Tag|pro Tag|morgens|abends|daily|a day|per day|twice)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:Sie haben|du hast)\s+(?:wahrscheinlich|vermutlich|bestimmt|sicher|wohl)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:Ihre|deine) (?:Symptome|Beschwerden) (?:deuten|sprechen|klingen)\b", re.IGNORECASE
+    ),
+    re.compile(
+        r"\b\d+\s*(?:mg|ml)\b[^.!?]{0,30}\b(?:täglich|am Tag|pro Tag|morgens|abends|daily|a day|per day|twice)\b",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:you should|you need to|just|try to)\s+(?:\w+\s+){0,2}(?:take|stop taking|"
         r"increase|reduce|double|skip)\b",

@@ -111,7 +111,7 @@ def sentences(text: str) -> list[Sentence]:
             before = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
             word = before.group(1) if before else ""
             nxt = text[m.end() : m.end() + 2].lstrip()
-            if word.lower() in _ABBREVIATIONS or len(word) == 1 and word.isalpha():
+            if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
             if word.isdigit() and (not nxt or not nxt[0].isupper() or len(word) <= 2):
                 continue
