@@ -14,7 +14,8 @@ CHROMIUM ?= /usr/bin/chromium
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help install run test lint openapi client migration \
-        test-backend test-backend-sqlite test-backend-pg test-frontend test-e2e check-contract
+        test-backend test-backend-sqlite test-backend-pg test-frontend test-e2e check-contract \
+        eval-compliance
 
 help:
 	@echo "make run      start Klinikfunk with demo data at http://127.0.0.1:8000"
@@ -91,6 +92,10 @@ lint: $(VENV)/.installed frontend/node_modules/.installed
 	cd backend && .venv/bin/ruff check . ../tests/backend && .venv/bin/ruff format --check . ../tests/backend
 	cd backend && .venv/bin/mypy app sandbox
 	cd frontend && npm run lint --silent
+
+# The compliance engine against the labelled corpus (exit 1 when a target is missed).
+eval-compliance: $(VENV)/.installed
+	cd backend && .venv/bin/python -m app eval-compliance
 
 # --- contract and schema ------------------------------------------------------------------
 openapi: $(VENV)/.installed

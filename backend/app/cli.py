@@ -1,5 +1,5 @@
 """One command line for every process: ``klinikfunk serve | worker | migrate | create-admin |
-seed-demo | openapi``."""
+seed-demo | openapi | eval-compliance``."""
 
 from __future__ import annotations
 
@@ -189,6 +189,28 @@ def rotate_kek() -> None:
             await database.dispose()
 
     typer.echo(f"re-wrapped {asyncio.run(main())} data key(s)")
+
+
+@cli.command("eval-compliance")
+def eval_compliance(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="JSONL corpus; default ../shared/corpus/pii-dev.jsonl (repo root)."),
+    ] = None,
+    details: Annotated[bool, typer.Option(help="List misses and false blocks.")] = False,
+) -> None:
+    """Measure the compliance engine on a labelled corpus; exit 1 when a target is missed."""
+    from app.compliance.evaluation import default_corpus, evaluate, load
+
+    corpus = path or default_corpus(Path(__file__).resolve().parents[2])
+    report = evaluate(load(corpus), str(corpus))
+    for line in report.lines(details=details):
+        typer.echo(line)
+    failures = report.failures()
+    for failure in failures:
+        typer.echo(f"target missed: {failure}", err=True)
+    if failures:
+        raise typer.Exit(1)
 
 
 def openapi_document() -> str:

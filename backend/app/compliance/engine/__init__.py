@@ -1,44 +1,23 @@
 """The compliance checker's text engine: a pure function from text to findings.
 
 No I/O, no model downloads, no database: everything it needs ships with the code or its
-packages. Rules that need stored facts (consent records, media alt texts, platform limits,
-overrides) live in ``app.compliance.service`` and add their findings beside these.
+packages (word lists in ``data/``, first names from Faker's locale providers, phone metadata
+from ``phonenumbers``, IBAN rules from ``python-stdnum``), loaded once at import. Rules that
+need stored facts (consent records, media alt texts, platform limits, overrides) live in
+``app.compliance.service`` and add their findings beside these.
+
+Layers (compliance.md PII-1): normalise with an offset map (``text``), recognisers that emit
+labelled spans (``identifiers``, ``health``, ``persons``, ``replies``, ``hwg``), and a decision
+layer (``checker``) that applies the FEAT-2 model and maps spans back to the original text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from app.compliance.engine import checker as _checker
+from app.compliance.engine.findings import AllowList, Finding, Kind, Severity
 
-Severity = Literal["block", "warn"]
-Kind = Literal["post", "reply"]
-
-RULESET_VERSION = "0"
+RULESET_VERSION = "2026-11-25.1"
 """Bumped with every rule change; stored with each finding so regressions can be traced."""
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem in a text: a stable dotted rule id (``pii.phone``, ``hwg.no_side_effects``),
-    its severity, a message a person understands (German), and the character span in the text
-    (``start`` inclusive, ``end`` exclusive; both ``None`` for findings about the whole text)."""
-
-    rule: str
-    severity: Severity
-    message: str
-    start: int | None = None
-    end: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AllowList:
-    """Facts of the organization that are never personal data: its own phone numbers, e-mail
-    addresses and street addresses, and staff names (a staff name alone never blocks anyway)."""
-
-    phones: frozenset[str] = field(default_factory=frozenset)
-    emails: frozenset[str] = field(default_factory=frozenset)
-    addresses: frozenset[str] = field(default_factory=frozenset)
-    staff_names: frozenset[str] = field(default_factory=frozenset)
 
 
 def check_text(
@@ -50,4 +29,7 @@ def check_text(
     allow: AllowList | None = None,
 ) -> list[Finding]:
     """Findings for ``text`` sorted by ``start`` (whole-text findings last)."""
-    return []
+    return _checker.check(text, kind=kind, language=language, category=category, allow=allow)
+
+
+__all__ = ["RULESET_VERSION", "AllowList", "Finding", "Kind", "Severity", "check_text"]
