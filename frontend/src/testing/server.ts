@@ -88,6 +88,12 @@ handlers.push(
   http.get(api("/api/v1/crisis"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/crisis", "get">>({ items: [], next_cursor: null }) : unauthorized(),
   ),
+  // No dark-site statements unless a test says otherwise (the crisis page lists them).
+  http.get(api("/api/v1/crisis/holding-statements"), ({ request }) =>
+    authorized(request)
+      ? HttpResponse.json<Json<"/api/v1/crisis/holding-statements", "get">>({ items: [], next_cursor: null })
+      : unauthorized(),
+  ),
   // No notifications unless a test says otherwise (the header bell polls on every page).
   http.get(api("/api/v1/notifications/unread-count"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/notifications/unread-count", "get">>({ unread_count: 0 }) : unauthorized(),
