@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.crisis.models import CrisisMode
+from app.publishing.models import Publication
 from app.tenancy.models import Clinic
 from app.users.models import ScopeType
 
@@ -44,6 +45,25 @@ async def active_crisis_for(
         .limit(1)
     )
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def held_by_crisis(session: AsyncSession, publication: Publication) -> bool:
+    """The publisher's crisis check: True when an active crisis covers the publication's clinic
+    and the publication is not a holding statement released by a comms lead during a crisis
+    that is still active (``Publication.crisis_release_id``)."""
+    if await active_crisis_for(session, publication.organization_id, publication.clinic_id) is None:
+        return False
+    if publication.crisis_release_id is None:
+        return True
+    released_under_active = (
+        await session.execute(
+            select(col(CrisisMode.id)).where(
+                col(CrisisMode.id) == publication.crisis_release_id,
+                col(CrisisMode.ended_at).is_(None),
+            )
+        )
+    ).first()
+    return released_under_active is None
 
 
 def clinics_in_scope(organization_id: uuid.UUID, scope_type: ScopeType, scope_id: uuid.UUID) -> Any:

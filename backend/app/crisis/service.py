@@ -15,16 +15,17 @@ from sqlmodel import col
 from app.audit.service import audit_service
 from app.auth.permissions import Permission
 from app.auth.subject import AuthSubject
-from app.channels.models import Channel
 from app.crisis.models import CrisisMode
-from app.crisis.schemas import CrisisCreate
+from app.crisis.schemas import CrisisCreate, PausedPublicationRead
 from app.crisis.scope import clinics_in_scope
 from app.kit.errors import Conflict, Forbidden, InvalidTransition, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
 from app.kit.sql import for_update
-from app.kit.time import utc_now
+from app.kit.time import to_zone, utc_now
+from app.posts.models import Post
 from app.publishing.models import Publication, PublicationStatus
 from app.publishing.publisher import CRISIS_MESSAGE
+from app.publishing.router import publication_read
 from app.publishing.service import publication_service, settle
 from app.tenancy.models import Clinic, Region
 from app.users.models import ScopeType
@@ -223,8 +224,9 @@ class CrisisService:
 
     async def paused(
         self, session: AsyncSession, subject: AuthSubject, params: CursorParams
-    ) -> tuple[Sequence[tuple[Publication, Channel]], str | None]:
-        """Paused publications in the subject's clinics, the earliest first, for review."""
+    ) -> tuple[Sequence[PausedPublicationRead], str | None]:
+        """Paused publications in the subject's clinics, the earliest first, for review: each
+        with its post's title and its clinic's time zone (rescheduled in local time)."""
         statement = select(Publication).where(
             col(Publication.organization_id) == subject.organization_id,
             col(Publication.clinic_id).in_(subject.clinic_ids(Permission.posts_read)),
@@ -234,7 +236,35 @@ class CrisisService:
             session, statement, params, sort=col(Publication.due_at), id_column=col(Publication.id)
         )
         channels = await publication_service._channels(session, {p.channel_id for p in rows})
-        return [(p, channels[p.channel_id]) for p in rows], cursor
+        titles: dict[uuid.UUID, str] = {
+            row.id: row.title
+            for row in await session.execute(
+                select(col(Post.id), col(Post.title)).where(
+                    col(Post.id).in_({p.post_id for p in rows})
+                )
+            )
+        }
+        zones: dict[uuid.UUID, str] = {
+            row.id: row.timezone
+            for row in await session.execute(
+                select(col(Clinic.id), col(Clinic.timezone)).where(
+                    col(Clinic.id).in_({p.clinic_id for p in rows})
+                )
+            )
+        }
+        items = []
+        for publication in rows:
+            zone = zones.get(publication.clinic_id, "Europe/Berlin")
+            base = publication_read(publication, channels[publication.channel_id])
+            items.append(
+                PausedPublicationRead(
+                    **base.model_dump(),
+                    post_title=titles.get(publication.post_id, ""),
+                    timezone=zone,
+                    due_local=to_zone(publication.due_at, zone).replace(tzinfo=None),
+                )
+            )
+        return items, cursor
 
 
 crisis_service = CrisisService()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app.kit.errors import FieldError, Unprocessable
+
 _SEARCH_LIMIT = timedelta(hours=24)
 _STEP = timedelta(minutes=1)
 
@@ -62,3 +64,29 @@ def local_to_utc(local: datetime, zone_name: str, fold: int | None = None) -> da
             )
         return local.replace(tzinfo=zone, fold=fold).astimezone(UTC)
     return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def resolve_local(local: datetime, zone: str, fold: int | None, field: str) -> datetime:
+    """``local_to_utc`` for the API: a nonexistent or ambiguous time answers 422 on ``field``
+    with a message naming the valid times (or both instants and ``fold``)."""
+    try:
+        return local_to_utc(local, zone, fold)
+    except NonexistentLocalTime as exc:
+        message = (
+            f"{exc.local:%d.%m.%Y %H:%M} existiert nicht (Zeitumstellung) in {zone}. "
+            f"Nächste gültige Zeiten: {exc.earlier:%H:%M} ({exc.earlier:%Z}) "
+            f"oder {exc.later:%H:%M} ({exc.later:%Z}) "
+            f"[{exc.earlier.isoformat()} / {exc.later.isoformat()}]."
+        )
+        raise Unprocessable(
+            message, errors=[FieldError(field=field, message=message, type="nonexistent_time")]
+        ) from None
+    except AmbiguousLocalTime as exc:
+        message = (
+            f"{exc.local:%d.%m.%Y %H:%M} gibt es wegen der Zeitumstellung zweimal in {zone}: "
+            f"fold=0 → {exc.first.isoformat()} ({exc.first:%Z}), "
+            f"fold=1 → {exc.second.isoformat()} ({exc.second:%Z}). Bitte `fold` angeben."
+        )
+        raise Unprocessable(
+            message, errors=[FieldError(field=field, message=message, type="ambiguous_time")]
+        ) from None

@@ -70,6 +70,9 @@ class Post(RecordModel, table=True):
     approved_by_id: uuid.UUID | None = Field(default=None, foreign_key="users.id")
     approved_at: datetime | None = utc_column(default=None)
     approved_hash: str | None = Field(default=None, max_length=64)
+    holding_statement: bool = False
+    """Part of the dark-site set: a crisis post kept approved and unscheduled, published by a
+    comms lead during a crisis (``app.crisis.holding``). Not content: no re-review."""
 
     @property
     def calendar_at(self) -> datetime:

@@ -69,6 +69,10 @@ class PostCreate(InputSchema):
     link_url: Link | None = None
     utm: Utm = Field(default_factory=Utm)
     shows_patient: bool = False
+    holding_statement: bool = Field(
+        default=False,
+        description="Keep as a holding statement of the dark-site set (category crisis only).",
+    )
     variants: list[VariantInput] = Field(default_factory=list, max_length=20)
 
 
@@ -83,6 +87,9 @@ class PostUpdate(PatchSchema):
     link_url: Link | None = None
     utm: Utm | None = None
     shows_patient: bool | None = None
+    holding_statement: bool | None = Field(
+        default=None, description="Dark-site holding statement (category crisis only)."
+    )
 
 
 class ReviewComment(InputSchema):
@@ -182,6 +189,7 @@ class PostRead(TimestampedSchema):
     tagged_link: str | None = Field(description="The link with its UTM parameters.")
     status: PostStatus
     shows_patient: bool
+    holding_statement: bool = Field(description="Part of the dark-site set for crises.")
     content_version: int
     scheduled_at: datetime | None
     scheduled_local: datetime | None = Field(description="scheduled_at in the clinic's zone.")

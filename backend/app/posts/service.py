@@ -24,11 +24,12 @@ from app.kit.models import UTCDateTime
 from app.kit.pagination import CursorParams, paginate
 from app.kit.schemas import apply_update
 from app.kit.time import to_zone, utc_now
-from app.posts.localtime import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc
+from app.posts.localtime import resolve_local
 from app.posts.models import (
     UNSCHEDULED,
     MediaAsset,
     Post,
+    PostCategory,
     PostMedia,
     PostStatus,
     PostVariant,
@@ -65,6 +66,21 @@ CALENDAR_AT = type_coerce(
     func.coalesce(col(Post.scheduled_at), literal(UNSCHEDULED, UTCDateTime())), UTCDateTime()
 ).label("calendar_at")
 """Calendar order: by scheduled time, unscheduled posts last (``Post.calendar_at``)."""
+
+
+def _check_holding(post: Post, requested: bool) -> bool:
+    """Only crisis posts are holding statements: asking for it otherwise is a 422; a category
+    change away from crisis drops the flag (True then)."""
+    if not post.holding_statement or post.category is PostCategory.crisis:
+        return False
+    if requested:
+        message = "Nur Beiträge der Kategorie „Krise“ können Dark-Site-Statements sein."
+        raise Unprocessable(
+            message,
+            errors=[FieldError(field="body.holding_statement", message=message, type="category")],
+        )
+    post.holding_statement = False
+    return True
 
 
 def _issue_read(report: TargetReport) -> list[IssueRead]:
@@ -236,8 +252,10 @@ class PostService:
             link_url=data.link_url,
             utm=data.utm.model_dump(exclude_none=True),
             shows_patient=data.shows_patient,
+            holding_statement=data.holding_statement,
             created_by_id=subject.user.id,
         )
+        _check_holding(post, data.holding_statement)
         channels = await self._check_channels(session, post, data.variants, "body.variants")
         session.add(post)
         await session.flush()
@@ -264,6 +282,8 @@ class PostService:
                 post.utm = utm
                 changes["utm"] = True
         changes |= apply_update(post, PostUpdate.model_validate(values))
+        if _check_holding(post, values.get("holding_statement", False)):
+            changes["holding_statement"] = True
         if not changes:
             return post
         await self._after_edit(session, subject, post, sorted(changes))
@@ -637,28 +657,7 @@ class PostService:
         if data.scheduled_at is not None:
             return data.scheduled_at.astimezone(UTC)
         assert data.scheduled_local is not None
-        field = "body.scheduled_local"
-        try:
-            return local_to_utc(data.scheduled_local, zone, data.fold)
-        except NonexistentLocalTime as exc:
-            message = (
-                f"{exc.local:%d.%m.%Y %H:%M} existiert nicht (Zeitumstellung) in {zone}. "
-                f"Nächste gültige Zeiten: {exc.earlier:%H:%M} ({exc.earlier:%Z}) "
-                f"oder {exc.later:%H:%M} ({exc.later:%Z}) "
-                f"[{exc.earlier.isoformat()} / {exc.later.isoformat()}]."
-            )
-            raise Unprocessable(
-                message, errors=[FieldError(field=field, message=message, type="nonexistent_time")]
-            ) from None
-        except AmbiguousLocalTime as exc:
-            message = (
-                f"{exc.local:%d.%m.%Y %H:%M} gibt es wegen der Zeitumstellung zweimal in {zone}: "
-                f"fold=0 → {exc.first.isoformat()} ({exc.first:%Z}), "
-                f"fold=1 → {exc.second.isoformat()} ({exc.second:%Z}). Bitte `fold` angeben."
-            )
-            raise Unprocessable(
-                message, errors=[FieldError(field=field, message=message, type="ambiguous_time")]
-            ) from None
+        return resolve_local(data.scheduled_local, zone, data.fold, "body.scheduled_local")
 
     async def cancel(self, session: AsyncSession, subject: AuthSubject, post: Post) -> Post:
         self._require(subject, post, Permission.posts_write)

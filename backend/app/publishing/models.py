@@ -51,3 +51,6 @@ class Publication(RecordModel, table=True):
     platform_post_id: str | None = Field(default=None, max_length=300)
     platform_url: str | None = Field(default=None, max_length=2000)
     published_at: datetime | None = utc_column(default=None)
+    crisis_release_id: uuid.UUID | None = Field(default=None, foreign_key="crisis_modes.id")
+    """Set only when a comms lead publishes a holding statement during this crisis: the one
+    exception to its pause (``app.crisis.scope.held_by_crisis``)."""

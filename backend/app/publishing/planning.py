@@ -69,6 +69,7 @@ async def plan_publications(session: AsyncSession, post: Post) -> list[Publicati
             publication.due_at = post.scheduled_at
             publication.next_attempt_at = post.scheduled_at
             publication.content_hash = post.content_hash
+            publication.crisis_release_id = None  # a release covers one holding-statement action
             publication.last_error = None
             publication.error_code = None
         planned.append(publication)

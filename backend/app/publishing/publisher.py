@@ -51,7 +51,7 @@ from app.connectors.base import (
 )
 from app.connectors.registry import UnsupportedPlatform, get_connector
 from app.connectors.settings import ConnectorSettings
-from app.crisis.scope import active_crisis_for
+from app.crisis.scope import held_by_crisis
 from app.kit.db import Database
 from app.kit.time import utc_now
 from app.media import storage as media_storage
@@ -223,9 +223,7 @@ class Publisher:
                     and now - publication.due_at > self.window
                 ):
                     await self._missed(session, publication)
-                elif await active_crisis_for(
-                    session, publication.organization_id, publication.clinic_id
-                ):
+                elif await held_by_crisis(session, publication):
                     await self._paused_by_crisis(session, publication)
                 else:
                     publication.status = S.publishing
@@ -472,7 +470,7 @@ class Publisher:
             publication = await self._own(session, attempt.publication_id, lock=True)
             if publication is None:
                 return False
-            if await active_crisis_for(session, publication.organization_id, publication.clinic_id):
+            if await held_by_crisis(session, publication):
                 publication.attempt_started_at = None  # reconciled or never started
                 await self._paused_by_crisis(session, publication)
                 return False

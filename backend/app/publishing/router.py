@@ -59,7 +59,7 @@ async def retry_publication(
 ) -> PublicationRead:
     """Publish a failed or unconfirmed publication again, after a person checked the channel
     (for an unconfirmed one: the post is not there)."""
-    publication = await publication_service.retry(session, subject, publication_id, body.at)
+    publication = await publication_service.retry(session, subject, publication_id, body)
     return publication_read(publication, await publication_service.channel_of(session, publication))
 
 
@@ -72,6 +72,8 @@ async def resume_publication(
     publication_id: uuid.UUID, body: PublicationResume, subject: PostsSchedule, session: DbSession
 ) -> PublicationRead:
     """Put a paused publication (crisis, lost channel connection) back on the schedule at a new
-    time in the future; refused while a crisis covers its clinic."""
-    publication = await publication_service.resume(session, subject, publication_id, body.at)
+    time in the future, preferably as `at_local` in the clinic's time zone (DST-correct: a
+    local time that does not exist answers 422 with the nearest valid times; one that exists
+    twice needs `fold`); refused while a crisis covers its clinic."""
+    publication = await publication_service.resume(session, subject, publication_id, body)
     return publication_read(publication, await publication_service.channel_of(session, publication))

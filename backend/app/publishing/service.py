@@ -23,8 +23,11 @@ from app.kit.sql import for_update
 from app.kit.time import utc_now
 from app.notifications.models import NotificationKind
 from app.notifications.service import notify
+from app.posts.localtime import resolve_local
 from app.posts.models import Post, PostStatus
 from app.publishing.models import Publication, PublicationStatus
+from app.publishing.schemas import PublicationResume, PublicationRetry
+from app.tenancy.models import Clinic
 
 S = PublicationStatus
 OPEN = frozenset({S.pending, S.publishing})
@@ -186,9 +189,26 @@ class PublicationService:
             raise NotFound("No such publication.")
         return publication
 
-    def _check_time(self, at: datetime, field: str) -> None:
+    async def _new_time(
+        self,
+        session: AsyncSession,
+        publication: Publication,
+        data: PublicationRetry | PublicationResume,
+    ) -> datetime | None:
+        """The requested instant (UTC): ``at`` as given, or ``at_local`` in the clinic's zone
+        (DST-correct, ``fold`` for the repeated hour); it must lie in the future."""
+        if data.at_local is not None:
+            clinic = await session.get(Clinic, publication.clinic_id)
+            zone = clinic.timezone if clinic else "Europe/Berlin"
+            at = resolve_local(data.at_local, zone, data.fold, "body.at_local")
+            field = "body.at_local"
+        elif data.at is not None:
+            at, field = data.at, "body.at"
+        else:
+            return None
         if at <= utc_now():
-            raise field_error(field, "The time must be in the future.")
+            raise field_error(field, "Der Zeitpunkt liegt in der Vergangenheit.", "in_past")
+        return at
 
     async def _check_no_crisis(self, session: AsyncSession, publication: Publication) -> None:
         crisis = await active_crisis_for(
@@ -201,6 +221,7 @@ class PublicationService:
         publication.status = S.pending
         publication.due_at = at
         publication.next_attempt_at = at
+        publication.crisis_release_id = None  # a release covers one holding-statement action
         publication.attempts = 0
         publication.locked_by = None
         publication.lease_until = None
@@ -212,14 +233,13 @@ class PublicationService:
         session: AsyncSession,
         subject: AuthSubject,
         publication_id: uuid.UUID,
-        at: datetime | None,
+        data: PublicationRetry,
     ) -> Publication:
-        """A person checked a failed or unconfirmed publication: publish it again at ``at``
-        (now when omitted). For an unconfirmed one the person has confirmed the platform shows
-        no post, so the attempt of unknown outcome is forgotten."""
-        if at is not None:
-            self._check_time(at, "body.at")
+        """A person checked a failed or unconfirmed publication: publish it again at the given
+        time (now when omitted). For an unconfirmed one the person has confirmed the platform
+        shows no post, so the attempt of unknown outcome is forgotten."""
         publication = await self.get_for_schedule(session, subject, publication_id)
+        at = await self._new_time(session, publication, data)
         if publication.status not in (S.failed, S.unconfirmed):
             raise InvalidTransition(
                 f"Only failed or unconfirmed publications can be retried (this one is "
@@ -240,12 +260,17 @@ class PublicationService:
         return publication
 
     async def resume(
-        self, session: AsyncSession, subject: AuthSubject, publication_id: uuid.UUID, at: datetime
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        publication_id: uuid.UUID,
+        data: PublicationResume,
     ) -> Publication:
         """A paused publication goes back to pending at a new time in the future. An attempt of
         unknown outcome stays recorded, so the publisher reconciles before publishing."""
-        self._check_time(at, "body.at")
         publication = await self.get_for_schedule(session, subject, publication_id)
+        at = await self._new_time(session, publication, data)
+        assert at is not None  # the schema requires one of at_local and at
         if publication.status is not S.paused:
             raise InvalidTransition(
                 f"Only paused publications can be resumed (this one is {publication.status.value})."

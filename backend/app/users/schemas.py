@@ -90,11 +90,24 @@ class ClinicPermissions(Schema):
     permissions: list[Permission]
 
 
+class RegionPermissions(Schema):
+    region_id: uuid.UUID
+    region_name: str
+    clinic_ids: list[uuid.UUID] = Field(description="The region's active clinics.")
+    permissions: list[Permission] = Field(
+        description="What the user may do for the region as a whole: held in every one of its "
+        "clinics (e.g. `crisis.manage` for a region-wide crisis)."
+    )
+
+
 class Me(Schema):
     user: UserRead
     role_assignments: list[RoleAssignmentRead]
     organization_permissions: list[Permission]
     clinics: list[ClinicPermissions]
+    regions: list[RegionPermissions] = Field(
+        description="Regions with at least one of the user's clinics."
+    )
 
 
 class MeUpdate(PatchSchema):

@@ -25,6 +25,7 @@ from app.users.schemas import (
     Me,
     MeUpdate,
     PasswordLink,
+    RegionPermissions,
     RoleAssignmentCreate,
     RoleAssignmentRead,
     UserCreate,
@@ -323,7 +324,46 @@ class UserService:
                 )
                 for c in clinics
             ],
+            regions=await self._regions(session, subject),
         )
+
+    async def _regions(
+        self, session: AsyncSession, subject: AuthSubject
+    ) -> list[RegionPermissions]:
+        """Active regions holding one of the subject's clinics, with the permissions held in
+        every active clinic of the region (``subject.clinic_permissions`` covers them all)."""
+        rows = (
+            await session.execute(
+                select(Region, col(Clinic.id))
+                .join(Clinic, col(Clinic.region_id) == col(Region.id))
+                .where(
+                    col(Region.organization_id) == subject.organization_id,
+                    col(Region.is_active).is_(True),
+                    col(Clinic.is_active).is_(True),
+                )
+                .order_by(col(Region.name), col(Clinic.name))
+            )
+        ).all()
+        regions: dict[uuid.UUID, tuple[Region, list[uuid.UUID]]] = {}
+        for region, clinic_id in rows:
+            regions.setdefault(region.id, (region, []))[1].append(clinic_id)
+        mine = subject.clinic_ids()
+        result = []
+        for region, clinic_ids in regions.values():
+            if not mine.intersection(clinic_ids):
+                continue
+            held = frozenset.intersection(
+                *(subject.clinic_permissions.get(cid, frozenset()) for cid in clinic_ids)
+            )
+            result.append(
+                RegionPermissions(
+                    region_id=region.id,
+                    region_name=region.name,
+                    clinic_ids=clinic_ids,
+                    permissions=sorted(held),
+                )
+            )
+        return result
 
     async def update_me(self, session: AsyncSession, subject: AuthSubject, data: MeUpdate) -> Me:
         changes = apply_update(subject.user, data)

@@ -79,6 +79,7 @@ const posts = {
     link: "Link",
     linkHint: "Wird mit UTM-Parametern versehen.",
     showsPatient: "Der Beitrag zeigt eine Patientin oder einen Patienten (Einwilligung nötig)",
+    holdingStatement: "Als Dark-Site-Statement vorhalten (nach Freigabe in der Krise sofort veröffentlichbar)",
     channels: "Zielkanäle",
     channelsHint: "Nur verbundene Kanäle dieser Klinik und der Organisation.",
     noChannels: "Für diese Klinik ist noch kein Kanal verbunden. Der Beitrag kann als Entwurf gespeichert werden.",

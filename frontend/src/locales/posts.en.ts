@@ -78,6 +78,7 @@ const posts: PostsCatalog = {
     link: "Link",
     linkHint: "UTM parameters are added.",
     showsPatient: "The post shows a patient (consent required)",
+    holdingStatement: "Keep as dark-site statement (once approved, publishable at once in a crisis)",
     channels: "Target channels",
     channelsHint: "Only connected channels of this clinic and of the organization.",
     noChannels: "No channel is connected for this clinic yet. The post can be saved as a draft.",

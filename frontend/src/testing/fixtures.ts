@@ -1,4 +1,4 @@
-import type { AuditEvent, Channel, Crisis, Me, Post, Publication, RoleAssignment, User } from "@/lib/api/types";
+import type { AuditEvent, Channel, Crisis, HoldingStatement, Me, PausedPublication, Post, Publication, RoleAssignment, User } from "@/lib/api/types";
 
 const ORG = "00000000-0000-4000-8000-000000000001";
 const CLINIC_A = "00000000-0000-4000-8000-00000000000a";
@@ -12,6 +12,7 @@ export const ids = {
   bluesky: "00000000-0000-4000-8000-000000000402",
   publication: "00000000-0000-4000-8000-000000000501",
   crisis: "00000000-0000-4000-8000-000000000601",
+  region: "00000000-0000-4000-8000-000000000701",
 };
 
 export function makeUser(overrides: Partial<User> = {}): User {
@@ -55,6 +56,7 @@ export function adminMe(): Me {
       "posts.schedule",
     ],
     clinics: [{ clinic_id: CLINIC_A, clinic_name: "Klinikum Altstadt", permissions: ["users.manage", "audit.read"] }],
+    regions: [{ region_id: ids.region, region_name: "Region Nord", clinic_ids: [CLINIC_A], permissions: ["crisis.manage", "posts.read"] }],
   };
 }
 
@@ -69,6 +71,7 @@ export function moderatorMe(): Me {
     role_assignments: [assignment(user, "moderator", "clinic")],
     organization_permissions: [],
     clinics: [{ clinic_id: CLINIC_A, clinic_name: "Klinikum Altstadt", permissions: ["inbox.read", "inbox.work"] }],
+    regions: [],
   };
 }
 
@@ -112,6 +115,7 @@ export function editorMe(): Me {
     role_assignments: [assignment(user, "editor", "clinic")],
     organization_permissions: [],
     clinics: [{ clinic_id: CLINIC_A, clinic_name: "Klinikum Altstadt", permissions: EDITOR_PERMISSIONS }],
+    regions: [{ region_id: ids.region, region_name: "Region Nord", clinic_ids: [CLINIC_A], permissions: EDITOR_PERMISSIONS }],
   };
 }
 
@@ -124,6 +128,7 @@ export function commsMe(): Me {
     role_assignments: [assignment(user, "comms_lead", "organization")],
     organization_permissions: permissions,
     clinics: [{ clinic_id: CLINIC_A, clinic_name: "Klinikum Altstadt", permissions }],
+    regions: [{ region_id: ids.region, region_name: "Region Nord", clinic_ids: [CLINIC_A], permissions }],
   };
 }
 
@@ -165,6 +170,7 @@ export function makePost(overrides: Partial<Post> = {}): Post {
     tagged_link: null,
     status: "draft",
     shows_patient: false,
+    holding_statement: false,
     content_version: 1,
     scheduled_at: null,
     scheduled_local: null,
@@ -214,6 +220,38 @@ export function makeCrisis(overrides: Partial<Crisis> = {}): Crisis {
     ended_at: null,
     ended_by_id: null,
     active: true,
+    ...overrides,
+  };
+}
+
+export function makePaused(overrides: Partial<PausedPublication> = {}): PausedPublication {
+  return {
+    ...makePublication({ status: "paused" }),
+    post_title: "Grippeimpfung im Herbst",
+    timezone: "Europe/Berlin",
+    due_local: "2026-11-20T09:30:00",
+    ...overrides,
+  };
+}
+
+export function makeHoldingStatement(overrides: Partial<HoldingStatement> = {}): HoldingStatement {
+  return {
+    id: "00000000-0000-4000-8000-000000000311",
+    clinic_id: CLINIC_A,
+    clinic_name: "Klinikum Altstadt",
+    title: "Erstinformation Brand",
+    language: "de",
+    base_text: "Wir informieren hier fortlaufend.",
+    status: "approved",
+    updated_at: CREATED,
+    approved: true,
+    channels_connected: true,
+    compliance_ok: true,
+    crisis_active: true,
+    ready: true,
+    problems: [],
+    channels: [{ channel_id: ids.mastodon, channel_name: "Altstadt auf Mastodon", platform: "mastodon", connected: true }],
+    publications: [],
     ...overrides,
   };
 }

@@ -97,6 +97,12 @@ handlers.push(
       ? HttpResponse.json<Json<"/api/v1/posts/{post_id}/compliance", "get">>({ post_id: String(params.id), ruleset_version: "test", blocking: 0, findings: [] })
       : unauthorized(),
   ),
+  // No dark-site statements unless a test says otherwise (the crisis page lists them).
+  http.get(api("/api/v1/crisis/holding-statements"), ({ request }) =>
+    authorized(request)
+      ? HttpResponse.json<Json<"/api/v1/crisis/holding-statements", "get">>({ items: [], next_cursor: null })
+      : unauthorized(),
+  ),
   // No notifications unless a test says otherwise (the header bell polls on every page).
   http.get(api("/api/v1/notifications/unread-count"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/notifications/unread-count", "get">>({ unread_count: 0 }) : unauthorized(),

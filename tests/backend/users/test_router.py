@@ -12,6 +12,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import UserSession
 from app.auth.permissions import Role
 from app.kit.db import Database
+from app.tenancy.models import Clinic
 from app.users.models import RoleAssignment, User
 
 NON_ADMINS = [r for r in Role if r is not Role.admin]
@@ -367,6 +368,33 @@ class TestMe:
         assert [c["clinic_name"] for c in me["clinics"]] == ["Klinikum A"]
         assert "inbox.work" in me["clinics"][0]["permissions"]
         assert me["role_assignments"][0]["scope_name"] == "Klinikum A"
+
+    async def test_regions_with_what_the_user_may_do_region_wide(
+        self, client: httpx.AsyncClient, database: Database, world: World
+    ) -> None:
+        comms = await login(client, ROLE_EMAILS[Role.comms_lead], world.password)
+        regions = (await client.get("/api/v1/me", headers=comms)).json()["regions"]
+        assert [(r["region_name"], r["clinic_ids"]) for r in regions] == [
+            ("Region Nord", [str(world.clinic_a.id)]),
+            ("Region Süd", [str(world.clinic_b.id)]),
+        ]
+        assert all("crisis.manage" in r["permissions"] for r in regions)
+        # The moderator works in clinic A only: region Nord (its only clinic), not Süd …
+        moderator = await login(client, ROLE_EMAILS[Role.moderator], world.password)
+        [nord] = (await client.get("/api/v1/me", headers=moderator)).json()["regions"]
+        assert nord["region_id"] == str(world.region_nord.id)
+        assert "inbox.work" in nord["permissions"]
+        # … and once Nord has a second clinic, nothing region-wide.
+        async with database.session_scope() as session:
+            session.add(
+                Clinic(organization_id=world.org.id, region_id=world.region_nord.id,
+                       name="Klinikum A2", slug="a2")
+            )  # fmt: skip
+        [nord] = (await client.get("/api/v1/me", headers=moderator)).json()["regions"]
+        assert len(nord["clinic_ids"]) == 2
+        assert nord["permissions"] == []
+        other = await login(client, OTHER_ADMIN, world.password)
+        assert (await client.get("/api/v1/me", headers=other)).json()["regions"] == []
 
     async def test_update_own_profile(self, client: httpx.AsyncClient, world: World) -> None:
         headers = await login(client, ROLE_EMAILS[Role.moderator], world.password)

@@ -957,7 +957,9 @@ export interface paths {
         /**
          * Resume Publication
          * @description Put a paused publication (crisis, lost channel connection) back on the schedule at a new
-         *     time in the future; refused while a crisis covers its clinic.
+         *     time in the future, preferably as `at_local` in the clinic's time zone (DST-correct: a
+         *     local time that does not exist answers 422 with the nearest valid times; one that exists
+         *     twice needs `fold`); refused while a crisis covers its clinic.
          */
         post: operations["publications-resume_publication"];
         delete?: never;
@@ -1001,10 +1003,78 @@ export interface paths {
         };
         /**
          * List Paused Publications
-         * @description Paused publications for review; each is resumed one by one with a new time.
+         * @description Paused publications for review, each with its clinic's time zone and the due time in
+         *     it; each is resumed one by one with a new local time
+         *     (`POST /publications/{id}/resume` with `at_local`).
          */
         get: operations["crisis-list_paused_publications"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/crisis/holding-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Holding Statements
+         * @description The dark-site set: crisis posts prepared as holding statements in the caller's clinics,
+         *     each with its readiness (approved and unscheduled, channels connected, no blocking finding,
+         *     a crisis active for its clinic) and, once published, its publications.
+         */
+        get: operations["crisis-list_holding_statements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/crisis/holding-statements/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Holding Statements
+         * @description Publish the selected holding statements now, during an active crisis covering their
+         *     clinics (comms lead, admin): they are scheduled at now and released from the crisis pause;
+         *     every other publication in scope stays paused. All or nothing; poll the list for the
+         *     per-channel results.
+         */
+        post: operations["crisis-publish_holding_statements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/crisis/holding-statements/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Holding Statement
+         * @description Add a crisis post to the dark-site set or take it out (editors, comms leads). Not a
+         *     content change: the approval stays valid.
+         */
+        put: operations["crisis-set_holding_statement"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1708,6 +1778,26 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** CursorPage[HoldingStatementRead] */
+        CursorPage_HoldingStatementRead_: {
+            /** Items */
+            items: components["schemas"]["HoldingStatementRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
+        /** CursorPage[PausedPublicationRead] */
+        CursorPage_PausedPublicationRead_: {
+            /** Items */
+            items: components["schemas"]["PausedPublicationRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
         /** CursorPage[PublicationRead] */
         CursorPage_PublicationRead_: {
             /** Items */
@@ -1736,6 +1826,108 @@ export interface components {
             status: string;
             /** Database */
             database: string;
+        };
+        /** HoldingChannel */
+        HoldingChannel: {
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Channel Name */
+            channel_name: string;
+            platform: components["schemas"]["Platform"];
+            /** Connected */
+            connected: boolean;
+        };
+        /** HoldingFlag */
+        HoldingFlag: {
+            /**
+             * Holding Statement
+             * @description Keep the crisis post in the dark-site set.
+             */
+            holding_statement: boolean;
+        };
+        /** HoldingPublish */
+        HoldingPublish: {
+            /**
+             * Post Ids
+             * @description The holding statements to publish now.
+             */
+            post_ids: string[];
+        };
+        /** HoldingPublished */
+        HoldingPublished: {
+            /** Items */
+            items: components["schemas"]["HoldingStatementRead"][];
+        };
+        /**
+         * HoldingStatementRead
+         * @description A post of the dark-site set and whether it can go out now.
+         */
+        HoldingStatementRead: {
+            /**
+             * Id
+             * Format: uuid
+             * @description The post's id.
+             */
+            id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Clinic Name */
+            clinic_name: string;
+            /** Title */
+            title: string;
+            /** Language */
+            language: string;
+            /** Base Text */
+            base_text: string;
+            status: components["schemas"]["PostStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Approved
+             * @description Approved, unchanged since, and not scheduled yet.
+             */
+            approved: boolean;
+            /**
+             * Channels Connected
+             * @description Has target channels, all of them connected.
+             */
+            channels_connected: boolean;
+            /**
+             * Compliance Ok
+             * @description No blocking finding (platform rules, compliance).
+             */
+            compliance_ok: boolean;
+            /**
+             * Crisis Active
+             * @description An active crisis covers the post's clinic.
+             */
+            crisis_active: boolean;
+            /**
+             * Ready
+             * @description All of the above: the comms lead can publish it now.
+             */
+            ready: boolean;
+            /**
+             * Problems
+             * @description Why it is not ready, in plain German.
+             */
+            problems: string[];
+            /** Channels */
+            channels: components["schemas"]["HoldingChannel"][];
+            /**
+             * Publications
+             * @description Once published: one per channel with its state and link.
+             */
+            publications: components["schemas"]["PublicationRead"][];
         };
         /** IssueRead */
         IssueRead: {
@@ -1772,6 +1964,11 @@ export interface components {
             organization_permissions: components["schemas"]["Permission"][];
             /** Clinics */
             clinics: components["schemas"]["ClinicPermissions"][];
+            /**
+             * Regions
+             * @description Regions with at least one of the user's clinics.
+             */
+            regions: components["schemas"]["RegionPermissions"][];
         };
         /** MeUpdate */
         MeUpdate: {
@@ -2033,6 +2230,79 @@ export interface components {
             new_password: string;
         };
         /**
+         * PausedPublicationRead
+         * @description A paused publication with what a person needs to reschedule it in local time.
+         */
+        PausedPublicationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Channel Name */
+            channel_name: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["PublicationStatus"];
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Error
+             * @description What went wrong, in plain German, for editors.
+             */
+            error: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Platform Post Id */
+            platform_post_id: string | null;
+            /** Platform Url */
+            platform_url: string | null;
+            /** Published At */
+            published_at: string | null;
+            /** Post Title */
+            post_title: string;
+            /**
+             * Timezone
+             * @description The clinic's IANA time zone, e.g. `Europe/Berlin`.
+             */
+            timezone: string;
+            /**
+             * Due Local
+             * Format: date-time
+             * @description `due_at` as wall-clock time in `timezone`.
+             */
+            due_local: string;
+        };
+        /**
          * Permission
          * @enum {string}
          */
@@ -2095,6 +2365,12 @@ export interface components {
              * @default false
              */
             shows_patient: boolean;
+            /**
+             * Holding Statement
+             * @description Keep as a holding statement of the dark-site set (category crisis only).
+             * @default false
+             */
+            holding_statement: boolean;
             /** Variants */
             variants?: components["schemas"]["VariantInput"][];
         };
@@ -2231,6 +2507,11 @@ export interface components {
             status: components["schemas"]["PostStatus"];
             /** Shows Patient */
             shows_patient: boolean;
+            /**
+             * Holding Statement
+             * @description Part of the dark-site set for crises.
+             */
+            holding_statement: boolean;
             /** Content Version */
             content_version: number;
             /** Scheduled At */
@@ -2287,6 +2568,11 @@ export interface components {
             utm?: components["schemas"]["Utm"] | null;
             /** Shows Patient */
             shows_patient?: boolean | null;
+            /**
+             * Holding Statement
+             * @description Dark-site holding statement (category crisis only).
+             */
+            holding_statement?: boolean | null;
         };
         /**
          * PreviewRequest
@@ -2400,22 +2686,41 @@ export interface components {
             /** Published At */
             published_at: string | null;
         };
-        /** PublicationResume */
+        /**
+         * PublicationResume
+         * @description The new publishing time (in the future): one of ``at_local`` and ``at``.
+         */
         PublicationResume: {
             /**
              * At
-             * Format: date-time
-             * @description The new publishing time (future, with offset).
+             * @description An instant with offset, e.g. `2026-03-29T09:30:00+02:00`.
              */
-            at: string;
+            at?: string | null;
+            /**
+             * At Local
+             * @description Wall-clock time in the clinic's zone, e.g. `2026-03-29T09:30`.
+             */
+            at_local?: string | null;
+            /** Fold */
+            fold?: (0 | 1) | null;
         };
-        /** PublicationRetry */
+        /**
+         * PublicationRetry
+         * @description When to publish again (in the future); now when neither time is given.
+         */
         PublicationRetry: {
             /**
              * At
-             * @description When to publish again (future, with offset); now if omitted.
+             * @description An instant with offset, e.g. `2026-03-29T09:30:00+02:00`.
              */
             at?: string | null;
+            /**
+             * At Local
+             * @description Wall-clock time in the clinic's zone, e.g. `2026-03-29T09:30`.
+             */
+            at_local?: string | null;
+            /** Fold */
+            fold?: (0 | 1) | null;
         };
         /**
          * PublicationStatus
@@ -2444,6 +2749,26 @@ export interface components {
             items: components["schemas"]["RegionRead"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** RegionPermissions */
+        RegionPermissions: {
+            /**
+             * Region Id
+             * Format: uuid
+             */
+            region_id: string;
+            /** Region Name */
+            region_name: string;
+            /**
+             * Clinic Ids
+             * @description The region's active clinics.
+             */
+            clinic_ids: string[];
+            /**
+             * Permissions
+             * @description What the user may do for the region as a whole: held in every one of its clinics (e.g. `crisis.manage` for a region-wide crisis).
+             */
+            permissions: components["schemas"]["Permission"][];
         };
         /** RegionRead */
         RegionRead: {
@@ -6631,7 +6956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CursorPage_PublicationRead_"];
+                    "application/json": components["schemas"]["CursorPage_PausedPublicationRead_"];
                 };
             };
             /** @description Not authenticated */
@@ -6646,6 +6971,212 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "crisis-list_holding_statements": {
+        parameters: {
+            query?: {
+                clinic?: string | null;
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorPage_HoldingStatementRead_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "crisis-publish_holding_statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldingPublish"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldingPublished"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "crisis-set_holding_statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldingFlag"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldingStatementRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

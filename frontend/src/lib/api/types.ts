@@ -73,3 +73,6 @@ export type ChannelConnection = ResponseBody<"/api/v1/channels/connections/{conn
 export type Crisis = ResponseBody<"/api/v1/crisis", "get">["items"][number];
 export type CrisisInput = RequestBody<"/api/v1/crisis", "post">;
 export type CrisisStarted = ResponseBody<"/api/v1/crisis", "post">;
+export type PausedPublication = ResponseBody<"/api/v1/crisis/paused", "get">["items"][number];
+export type ResumeInput = RequestBody<"/api/v1/publications/{publication_id}/resume", "post">;
+export type HoldingStatement = ResponseBody<"/api/v1/crisis/holding-statements", "get">["items"][number];

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
-import type { CrisisInput } from "@/lib/api/types";
+import type { CrisisInput, HoldingStatement, ResumeInput } from "@/lib/api/types";
 
 const crisisKey = ["crisis"] as const;
 
@@ -40,13 +40,45 @@ export function usePausedPublications(enabled: boolean) {
   });
 }
 
+/** Resume a paused publication at a wall-clock time in its clinic's zone (`fold` for the repeated hour). */
 export function useResumePublication() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, at }: { id: string; at: string }) =>
-      unwrap(api.POST("/api/v1/publications/{publication_id}/resume", { params: { path: { publication_id: id } }, body: { at } })),
+    mutationFn: ({ id, body }: { id: string; body: ResumeInput }) =>
+      unwrap(api.POST("/api/v1/publications/{publication_id}/resume", { params: { path: { publication_id: id } }, body })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: crisisKey });
+      void queryClient.invalidateQueries({ queryKey: ["posts"] });
+    },
+  });
+}
+
+const OPEN = new Set(["pending", "publishing"]);
+
+/** True while a published holding statement still has a publication on its way. */
+export function isInProgress(item: HoldingStatement): boolean {
+  return item.publications.some((publication) => OPEN.has(publication.status));
+}
+
+/** The dark-site set with readiness; polled every 3 s while a publication is on its way. */
+export function useHoldingStatements(enabled: boolean) {
+  return useQuery({
+    queryKey: [...crisisKey, "holding"] as const,
+    queryFn: () => unwrap(api.GET("/api/v1/crisis/holding-statements", { params: { query: { limit: 100 } } })),
+    enabled,
+    refetchInterval: (query) => ((query.state.data?.items ?? []).some(isInProgress) ? 3_000 : false),
+  });
+}
+
+export function usePublishHoldingStatements() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (postIds: string[]) => unwrap(api.POST("/api/v1/crisis/holding-statements/publish", { body: { post_ids: postIds } })),
+    onSuccess: (result) => {
+      queryClient.setQueryData([...crisisKey, "holding"], (old: { items: HoldingStatement[]; next_cursor: string | null } | undefined) =>
+        old ? { ...old, items: old.items.map((item) => result.items.find((fresh) => fresh.id === item.id) ?? item) } : old,
+      );
+      void queryClient.invalidateQueries({ queryKey: [...crisisKey, "holding"] });
       void queryClient.invalidateQueries({ queryKey: ["posts"] });
     },
   });

@@ -31,6 +31,7 @@ function CrisisDialog({ onClose }: { onClose: () => void }) {
   const start = useStartCrisis();
   const orgWide = me.data?.organization_permissions.includes(PERMISSIONS.crisisManage) ?? false;
   const clinics = clinicsWith(me.data, PERMISSIONS.crisisManage);
+  const regions = (me.data?.regions ?? []).filter((region) => orgWide || region.permissions.includes(PERMISSIONS.crisisManage));
   const organizationId = me.data?.user.organization_id ?? "";
   const [scope, setScope] = useState(orgWide ? `organization:${organizationId}` : `clinic:${clinics[0]?.clinic_id ?? ""}`);
   const [reason, setReason] = useState("");
@@ -61,6 +62,11 @@ function CrisisDialog({ onClose }: { onClose: () => void }) {
         <p>{t("crisis.explain")}</p>
         <SelectField label={t("crisis.scope")} value={scope} onChange={(e) => setScope(e.target.value)}>
           {orgWide ? <option value={`organization:${organizationId}`}>{t("crisis.organization")}</option> : null}
+          {regions.map((region) => (
+            <option key={region.region_id} value={`region:${region.region_id}`}>
+              {t("crisis.regionOption", { name: region.region_name })}
+            </option>
+          ))}
           {clinics.map((clinic) => (
             <option key={clinic.clinic_id} value={`clinic:${clinic.clinic_id}`}>
               {clinic.clinic_name}

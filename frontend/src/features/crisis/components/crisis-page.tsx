@@ -1,4 +1,3 @@
-import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiErrorMessage } from "@/components/feedback/api-error";
@@ -6,15 +5,16 @@ import { Empty } from "@/components/feedback/empty";
 import { ErrorState } from "@/components/feedback/error-state";
 import { Loading } from "@/components/feedback/loading";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { TextField } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toaster";
-import type { Crisis, Publication } from "@/lib/api/types";
-import { hasClinicPermission, hasPermission, PERMISSIONS, useMe } from "@/lib/auth/me";
+import type { Crisis } from "@/lib/api/types";
+import { hasPermission, PERMISSIONS, useMe } from "@/lib/auth/me";
 import { formatDateTime } from "@/lib/format";
-import { useCrises, useEndCrisis, usePausedPublications, useResumePublication } from "../api/crisis";
+import { useCrises, useEndCrisis, usePausedPublications } from "../api/crisis";
 import { useCrisisScopeLabel } from "../utils/scope-label";
+import { DarkSitePanel } from "./dark-site-panel";
+import { PausedItem } from "./paused-item";
 
-/** /krisenmodus: active crises (end them) and the paused publications to review one by one. */
+/** /krisenmodus: active crises (end them), the dark-site statements, and the paused publications to review one by one. */
 export function CrisisPage() {
   const { t } = useTranslation();
   const toast = useToast();
@@ -59,6 +59,12 @@ export function CrisisPage() {
         <ApiErrorMessage error={end.error} />
       </section>
       {canRead ? (
+        <section className="card" aria-labelledby="crisis-dark-site">
+          <h2 id="crisis-dark-site">{t("crisis.darkSite.title")}</h2>
+          <DarkSitePanel />
+        </section>
+      ) : null}
+      {canRead ? (
         <section className="card" aria-labelledby="crisis-paused">
           <h2 id="crisis-paused">{t("crisis.paused")}</h2>
           {paused.isPending ? (
@@ -86,50 +92,5 @@ export function CrisisPage() {
         onClose={() => setEnding(null)}
       />
     </div>
-  );
-}
-
-function PausedItem({ publication }: { publication: Publication }) {
-  const { t } = useTranslation();
-  const toast = useToast();
-  const me = useMe();
-  const resume = useResumePublication();
-  const [at, setAt] = useState("");
-  const canResume = hasClinicPermission(me.data, publication.clinic_id, PERMISSIONS.postsSchedule);
-  return (
-    <li className="publication">
-      <div className="publication__head">
-        <strong>
-          {publication.channel_name} <span className="muted">({t(`posts.platform.${publication.platform}`)})</span>
-        </strong>
-        <span className={`status status--${publication.status}`}>{t(`posts.publications.status.${publication.status}`)}</span>
-      </div>
-      <p className="muted">{t("posts.publications.due", { when: formatDateTime(publication.due_at) })}</p>
-      <Link to="/beitraege/$postId" params={{ postId: publication.post_id }}>
-        {t("crisis.pausedPost")}
-      </Link>
-      {canResume ? (
-        <form
-          className="composer__row"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (at) resume.mutate({ id: publication.id, at: new Date(at).toISOString() }, { onSuccess: () => toast.show(t("posts.publications.resumed")) });
-          }}
-        >
-          <TextField
-            label={t("posts.publications.resumeAt")}
-            hint={t("crisis.resumeHint")}
-            type="datetime-local"
-            required
-            value={at}
-            onChange={(e) => setAt(e.target.value)}
-          />
-          <button type="submit" className="button" disabled={resume.isPending || !at}>
-            {t("posts.publications.resume")}
-          </button>
-        </form>
-      ) : null}
-      <ApiErrorMessage error={resume.error} />
-    </li>
   );
 }

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import type { Crisis, CrisisInput, CrisisStarted, Publication, ResponseBody } from "@/lib/api/types";
-import { editorMe, ids, makeCrisis, makePublication } from "@/testing/fixtures";
+import { editorMe, ids, makeCrisis, makePaused, makePublication } from "@/testing/fixtures";
 import { renderApp } from "@/testing/render-app";
 import { backend, problem, server } from "@/testing/server";
 
@@ -64,6 +64,7 @@ describe("Krisenmodus", () => {
     const dialog = screen.getByRole("dialog", { name: "Krisenmodus starten" });
     const scope = within(dialog).getByLabelText("Bereich");
     expect(within(scope).getByRole("option", { name: "Ganze Organisation" })).toBeInTheDocument();
+    expect(within(scope).getByRole("option", { name: "Region: Region Nord" })).toBeInTheDocument();
     await user.selectOptions(scope, "Klinikum Altstadt");
     const start = within(dialog).getByRole("button", { name: "Krisenmodus starten" });
     expect(start).toBeDisabled();
@@ -79,12 +80,12 @@ describe("Krisenmodus", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Krisenmodus aktiv – Klinikum Altstadt: Brand im Nordflügel");
   });
 
-  it("lists paused publications and resumes one; the backend's refusal during a crisis is shown", async () => {
+  it("lists paused publications in the clinic's time zone and resumes one; the backend's refusal during a crisis is shown", async () => {
     let resumed: unknown = null;
     let refuse = true;
     server.use(
       crisesBackend([makeCrisis()]),
-      http.get("*/api/v1/crisis/paused", () => HttpResponse.json<Paused>({ items: [makePublication({ status: "paused" })], next_cursor: null })),
+      http.get("*/api/v1/crisis/paused", () => HttpResponse.json<Paused>({ items: [makePaused()], next_cursor: null })),
       http.post("*/api/v1/publications/:id/resume", async ({ request }) => {
         if (refuse) return problem(409, "Conflict", { detail: "Solange der Krisenmodus für diese Klinik gilt, wird nichts fortgesetzt." });
         resumed = await request.json();
@@ -94,7 +95,8 @@ describe("Krisenmodus", () => {
     const user = userEvent.setup();
     renderApp("/krisenmodus", { signedIn: true });
     const section = (await screen.findByRole("heading", { name: "Pausierte Veröffentlichungen" })).closest("section") as HTMLElement;
-    expect(await within(section).findByText("Altstadt auf Mastodon")).toBeInTheDocument();
+    expect(await within(section).findByText(/Grippeimpfung im Herbst – Altstadt auf Mastodon/)).toBeInTheDocument();
+    expect(within(section).getByText("Geplant für 20.11.2026, 09:30 (Europe/Berlin)")).toBeInTheDocument();
     expect(within(section).getByRole("link", { name: "Zum Beitrag" })).toHaveAttribute("href", `/beitraege/${ids.post}`);
     await user.type(within(section).getByLabelText("Neuer Zeitpunkt"), "2026-12-01T10:00");
     await user.click(within(section).getByRole("button", { name: "Fortsetzen" }));
@@ -102,7 +104,7 @@ describe("Krisenmodus", () => {
     refuse = false;
     await user.click(within(section).getByRole("button", { name: "Fortsetzen" }));
     expect(await screen.findByText("Veröffentlichung ist wieder eingeplant.")).toBeInTheDocument();
-    expect(resumed).toEqual({ at: new Date("2026-12-01T10:00").toISOString() });
+    expect(resumed).toEqual({ at_local: "2026-12-01T10:00" });
   });
 
   it("ends a crisis after a confirmation", async () => {

@@ -85,8 +85,8 @@ export function useSavePost() {
         post = await unwrap(api.POST("/api/v1/posts", { body: { ...fields, variants } }));
         if (!media?.length) return post;
       } else {
-        const { title, category, language, base_text, link_url, shows_patient } = fields;
-        const update: PostUpdateInput = { title, category, language, base_text, link_url, shows_patient };
+        const { title, category, language, base_text, link_url, shows_patient, holding_statement } = fields;
+        const update: PostUpdateInput = { title, category, language, base_text, link_url, shows_patient, holding_statement };
         await unwrap(api.PATCH("/api/v1/posts/{post_id}", { params: { path: { post_id: id } }, body: update }));
         post = await unwrap(api.PUT("/api/v1/posts/{post_id}/variants", { params: { path: { post_id: id } }, body: { variants } }));
         if (!media) return post;

@@ -63,6 +63,7 @@ export function ComposerForm({ postId, initial, onSaved, assist }: ComposerFormP
           base_text: draft.baseText,
           link_url: link ? validLink(link) ?? link : null,
           shows_patient: draft.showsPatient,
+          holding_statement: draft.category === "crisis" && draft.holdingStatement,
         },
         variants: variantsOf(draft),
         media: mediaOf(draft),
@@ -151,6 +152,12 @@ export function ComposerForm({ postId, initial, onSaved, assist }: ComposerFormP
           <input type="checkbox" checked={draft.showsPatient} onChange={(e) => set("showsPatient", e.target.checked)} />
           {t("posts.composer.showsPatient")}
         </label>
+        {draft.category === "crisis" ? (
+          <label className="check">
+            <input type="checkbox" checked={draft.holdingStatement} onChange={(e) => set("holdingStatement", e.target.checked)} />
+            {t("posts.composer.holdingStatement")}
+          </label>
+        ) : null}
         <MediaField
           clinicId={draft.clinicId}
           items={draft.media}

@@ -15,6 +15,8 @@ export interface Draft {
   baseText: string;
   link: string;
   showsPatient: boolean;
+  /** Kept as a dark-site holding statement (crisis posts only). */
+  holdingStatement: boolean;
   /** Chosen channels: channel id → own text (null: the base text). */
   targets: Record<string, string | null>;
   /** Attached images in order. */
@@ -28,7 +30,7 @@ export interface DraftMedia {
 }
 
 export function emptyDraft(clinicId = ""): Draft {
-  return { title: "", category: "", clinicId, language: "de", baseText: "", link: "", showsPatient: false, targets: {}, media: [] };
+  return { title: "", category: "", clinicId, language: "de", baseText: "", link: "", showsPatient: false, holdingStatement: false, targets: {}, media: [] };
 }
 
 export function draftOf(post: Post): Draft {
@@ -42,6 +44,7 @@ export function draftOf(post: Post): Draft {
     baseText: post.base_text,
     link: post.link_url ?? "",
     showsPatient: post.shows_patient,
+    holdingStatement: post.holding_statement,
     targets,
     media: [...post.media]
       .sort((a, b) => a.position - b.position)
