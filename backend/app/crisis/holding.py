@@ -21,7 +21,7 @@ from app.audit.service import audit_service
 from app.auth.permissions import Permission
 from app.auth.subject import AuthSubject
 from app.channels.models import Channel, ChannelStatus
-from app.compliance.engine import check_text
+from app.compliance.service import compliance_service
 from app.crisis.models import CrisisMode
 from app.crisis.schemas import HoldingChannel, HoldingStatementRead
 from app.crisis.scope import active_crisis_for
@@ -152,26 +152,12 @@ class HoldingStatementService:
         connected = not any(e.type in _NOT_CONNECTED for e in errors)
         compliant = all(e.type in _NOT_CONNECTED for e in errors)
         problems += [e.message for e in errors]
-        # … and the compliance engine's blocking findings on every text that goes out.
-        texts = [post.base_text] + [
-            v
-            for v in (
-                await session.execute(
-                    select(col(PostVariant.text_override)).where(
-                        col(PostVariant.post_id) == post.id,
-                        col(PostVariant.text_override).is_not(None),
-                    )
-                )
-            ).scalars()
-            if v
-        ]
-        for text in texts:
-            for finding in check_text(
-                text, kind="post", language=post.language, category=post.category.value
-            ):
-                if finding.severity == "block":
-                    problems.append(finding.message)
-                    compliant = False
+        # … and the compliance checker's blocks nobody overrode (texts, alt texts, consent).
+        check = await compliance_service.check_post(session, post, stage="publish")
+        for finding in check.findings:
+            if finding.severity == "block" and finding.overridden is None:
+                problems.append(finding.message)
+                compliant = False
         return approved, connected, compliant, problems
 
     async def publish(

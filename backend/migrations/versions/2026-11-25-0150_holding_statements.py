@@ -1,7 +1,7 @@
 """Holding statements ("dark site"): a post flag and the crisis release marker of a publication.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-25 01:50:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0010'
-down_revision: str | None = '0004'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -76,7 +76,7 @@ class TestCheck:
         self, api: Api, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         known = uuid.uuid4()
-        body = {"text": "Frau K. erzählt.", "category": "patient_story"}
+        body = {"text": "Frau K. erzählt.", "category": "behind_the_scenes", "shows_patient": True}
         unknown = await api.call(Role.editor, "POST", CHECK, {**body, "consent_ids": [str(known)]})
         assert assert_problem(unknown, 422)["errors"][0]["field"] == "body.consent_ids.0"
 

@@ -55,7 +55,10 @@ class TestFindings:
         assert response.status_code == 200, response.text
 
         result = await api.compliance(post["id"], Role.medical_reviewer)
-        assert sorted(rules_of(result)) == ["a11y.alt_text", "consent.missing", "platform.length"]
+        # a patient story also gets the HWG case-history reminder (§ 11 Abs. 1 Nr. 3, warn)
+        assert sorted(rules_of(result)) == [
+            "a11y.alt_text", "consent.missing", "hwg.case_history", "platform.length",
+        ]  # fmt: skip
         alt = only(result, "a11y.alt_text")
         assert (alt["target"], alt["media_id"], alt["overridable"]) == ("media", str(image), False)
         length = only(result, "platform.length")
