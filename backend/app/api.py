@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from app.approvals.router import router as approvals_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.channels.router import router as channels_router
@@ -59,5 +60,6 @@ for r in (
     publishing_router,
     crisis_router,
     notifications_router,
+    approvals_router,
 ):
     api_router.include_router(r)

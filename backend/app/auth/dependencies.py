@@ -32,4 +32,4 @@ PostsRead = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_read))
 PostsSchedule = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_schedule))]
 CrisisManage = Annotated[AuthSubject, Depends(Authenticator(Permission.crisis_manage))]
 PostsWrite = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_write))]
-ReviewComms = Annotated[AuthSubject, Depends(Authenticator(Permission.review_comms))]
+PoliciesManage = Annotated[AuthSubject, Depends(Authenticator(Permission.policies_manage))]

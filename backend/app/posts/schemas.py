@@ -16,7 +16,6 @@ Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 Text = Annotated[str, StringConstraints(max_length=10000)]
 Link = Annotated[str, StringConstraints(max_length=1500, pattern=r"^https?://[^\s]+$")]
 UtmValue = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Comment = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class Utm(InputSchema):
@@ -83,10 +82,6 @@ class PostUpdate(PatchSchema):
     link_url: Link | None = None
     utm: Utm | None = None
     shows_patient: bool | None = None
-
-
-class ReviewComment(InputSchema):
-    comment: Comment
 
 
 class ScheduleRequest(InputSchema):
