@@ -1,3 +1,4 @@
+import approvals from "./approvals.de";
 import audit from "./audit.de";
 import { calendar, channels, crisis } from "./planning.de";
 import posts from "./posts.de";
@@ -181,6 +182,7 @@ const de = {
     saved: "{{name}} wurde gespeichert.",
   },
   audit,
+  approvals,
   posts,
   calendar,
   channels,

@@ -1,3 +1,4 @@
+import approvals from "./approvals.en";
 import audit from "./audit.en";
 import { calendar, channels, crisis } from "./planning.en";
 import posts from "./posts.en";
@@ -181,6 +182,7 @@ const en: Catalog = {
     saved: "{{name}} has been saved.",
   },
   audit,
+  approvals,
   posts,
   calendar,
   channels,
