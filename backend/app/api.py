@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from app.approvals.router import router as approvals_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.channels.router import router as channels_router
@@ -63,5 +64,6 @@ for r in (
     notifications_router,
     compliance_router,
     post_compliance_router,
+    approvals_router,
 ):
     api_router.include_router(r)

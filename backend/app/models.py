@@ -1,5 +1,6 @@
 """Imports every table so SQLModel.metadata (and Alembic) knows them all."""
 
+from app.approvals.models import ApprovalDecision, ApprovalPolicy, ApprovalRequest
 from app.audit.models import AuditEvent
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
 from app.channels.models import Channel, ChannelConnection
@@ -15,6 +16,9 @@ from app.vault.models import DataKey
 from app.worker.models import Job
 
 __all__ = [
+    "ApprovalDecision",
+    "ApprovalPolicy",
+    "ApprovalRequest",
     "AuditEvent",
     "Channel",
     "ChannelConnection",

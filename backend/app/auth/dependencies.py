@@ -32,5 +32,5 @@ PostsRead = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_read))
 PostsSchedule = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_schedule))]
 CrisisManage = Annotated[AuthSubject, Depends(Authenticator(Permission.crisis_manage))]
 PostsWrite = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_write))]
-ReviewComms = Annotated[AuthSubject, Depends(Authenticator(Permission.review_comms))]
 ComplianceOverride = Annotated[AuthSubject, Depends(Authenticator(Permission.compliance_override))]
+PoliciesManage = Annotated[AuthSubject, Depends(Authenticator(Permission.policies_manage))]

@@ -14,6 +14,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.approvals.models import DecisionKind, ReviewKind
+from app.approvals.schemas import DecisionCreate
+from app.approvals.service import approval_service
 from app.audit.service import audit_service
 from app.auth.passwords import Passwords
 from app.auth.permissions import Role
@@ -257,13 +260,17 @@ async def seed_posts(
     channels: ChannelsByClinic,
     users: dict[str, User],
 ) -> list[Post]:
-    """German demo posts through the posts service (written by the editor, approved by the
-    communications lead — four eyes): a draft, one in review, one approved and one scheduled for
+    """German demo posts through the posts service (written by the editor, approved step by
+    step along each category's approval policy by the reviewers — four eyes): a draft, one in review, one approved and one scheduled for
     tomorrow 09:00 clinic time, so its publications exist and the worker publishes it to the
     sandbox then. Nothing is marked published without a real platform post behind it."""
     session_id = uuid.uuid4()  # seeding is no sign-in; the audit log keeps no session ids
     editor = await load_subject(session, users["redaktion"], session_id)
-    lead = await load_subject(session, users["kommunikation"], session_id)
+    reviewers = {
+        ReviewKind.medical: await load_subject(session, users["arzt"], session_id),
+        ReviewKind.privacy: await load_subject(session, users["datenschutz"], session_id),
+        ReviewKind.comms: await load_subject(session, users["kommunikation"], session_id),
+    }
     posts = []
     for spec in DEMO_POSTS:
         targets = channels[spec.clinic]
@@ -281,8 +288,13 @@ async def seed_posts(
         )
         if spec.status is not PostStatus.draft:
             await post_service.submit(session, editor, post)
-        if spec.status in (PostStatus.approved, PostStatus.scheduled):
-            await post_service.approve(session, lead, post)
+        while spec.status in (PostStatus.approved, PostStatus.scheduled) and (
+            request := await approval_service.pending(session, post)
+        ):
+            # every step of the category's policy, each by a reviewer holding its permission
+            reviewer = reviewers[request.current_review or ReviewKind.comms]
+            decision = DecisionCreate(request_id=request.id, decision=DecisionKind.approve)
+            await approval_service.decide(session, reviewer, post, decision)
         if spec.status is PostStatus.scheduled:
             zone = ZoneInfo(clinics[spec.clinic].timezone)
             tomorrow = datetime.now(zone).date() + timedelta(days=1)

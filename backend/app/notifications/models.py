@@ -15,6 +15,8 @@ class NotificationKind(StrEnum):
     publication_failed = "publication_failed"
     publication_missed = "publication_missed"
     publication_unconfirmed = "publication_unconfirmed"
+    review_requested = "review_requested"
+    review_decided = "review_decided"
 
 
 class Notification(RecordModel, table=True):

@@ -36,6 +36,7 @@ class PostCategory(StrEnum):
     health_tip = "health_tip"
     behind_the_scenes = "behind_the_scenes"
     patient_story = "patient_story"
+    aesthetic = "aesthetic"
     jobs = "jobs"
     event = "event"
     press = "press"

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
-from app.auth.dependencies import PostsRead, PostsSchedule, PostsWrite, ReviewComms
+from app.auth.dependencies import PostsRead, PostsSchedule, PostsWrite
 from app.kit.db import DbSession
 from app.kit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from app.kit.pagination import Pagination
@@ -19,7 +19,6 @@ from app.posts.schemas import (
     PostUpdate,
     PreviewRequest,
     PreviewResult,
-    ReviewComment,
     ScheduleRequest,
     VariantsSet,
 )
@@ -124,40 +123,11 @@ async def set_media(
 @router.post("/{post_id}/submit", response_model=PostRead, responses=WRITE_ERRORS)
 async def submit_post(post_id: uuid.UUID, subject: PostsWrite, session: DbSession) -> PostRead:
     """Check every target channel with its platform's rules; any blocking issue answers 422
-    listing channel, field and message. Otherwise the post is in review."""
+    listing channel, field and message. Otherwise the post is in review: an approval request
+    for this content version walks the steps of the category's policy
+    (`GET /posts/{id}/review`)."""
     post = await post_service.get(session, subject, post_id, for_update=True)
     return await _one(session, await post_service.submit(session, subject, post))
-
-
-@router.post("/{post_id}/approve", response_model=PostRead, responses=WRITE_ERRORS)
-async def approve_post(post_id: uuid.UUID, subject: ReviewComms, session: DbSession) -> PostRead:
-    """Approve the current version (comms lead or admin). Nobody approves their own post."""
-    post = await post_service.get(session, subject, post_id, for_update=True)
-    return await _one(session, await post_service.approve(session, subject, post))
-
-
-@router.post("/{post_id}/request-changes", response_model=PostRead, responses=WRITE_ERRORS)
-async def request_changes(
-    post_id: uuid.UUID, body: ReviewComment, subject: ReviewComms, session: DbSession
-) -> PostRead:
-    post = await post_service.get(session, subject, post_id, for_update=True)
-    return await _one(
-        session,
-        await post_service.decide(
-            session, subject, post, PostStatus.changes_requested, body.comment
-        ),
-    )
-
-
-@router.post("/{post_id}/reject", response_model=PostRead, responses=WRITE_ERRORS)
-async def reject_post(
-    post_id: uuid.UUID, body: ReviewComment, subject: ReviewComms, session: DbSession
-) -> PostRead:
-    post = await post_service.get(session, subject, post_id, for_update=True)
-    return await _one(
-        session,
-        await post_service.decide(session, subject, post, PostStatus.rejected, body.comment),
-    )
 
 
 @router.post("/{post_id}/schedule", response_model=PostRead, responses=WRITE_ERRORS)

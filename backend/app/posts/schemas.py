@@ -16,7 +16,6 @@ Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 Text = Annotated[str, StringConstraints(max_length=10000)]
 Link = Annotated[str, StringConstraints(max_length=1500, pattern=r"^https?://[^\s]+$")]
 UtmValue = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Comment = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class Utm(InputSchema):
@@ -90,10 +89,6 @@ class PostUpdate(PatchSchema):
     holding_statement: bool | None = Field(
         default=None, description="Dark-site holding statement (category crisis only)."
     )
-
-
-class ReviewComment(InputSchema):
-    comment: Comment
 
 
 class ScheduleRequest(InputSchema):

@@ -7,12 +7,13 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, literal, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.approvals.models import RequestStatus
 from app.audit.service import audit_service
 from app.auth.permissions import Permission
 from app.auth.subject import AuthSubject
@@ -60,6 +61,9 @@ from app.posts.validation import TargetReport, tagged_link, validate_target
 from app.publishing.planning import cancel_publications, plan_publications
 from app.tenancy.models import Clinic
 
+if TYPE_CHECKING:
+    from app.approvals.service import ApprovalService
+
 S = PostStatus
 CONTENT_FIELDS = frozenset({"base_text", "link_url", "utm", "category", "shows_patient"})
 CALENDAR_AT = type_coerce(
@@ -81,6 +85,13 @@ def _check_holding(post: Post, requested: bool) -> bool:
         )
     post.holding_statement = False
     return True
+
+
+def _approvals() -> ApprovalService:
+    """The approvals module builds on this one (snapshots, descriptions); imported late."""
+    from app.approvals.service import approval_service
+
+    return approval_service
 
 
 def _issue_read(report: TargetReport) -> list[IssueRead]:
@@ -373,7 +384,8 @@ class PostService:
         await session.flush()
         new_hash = await self._content_hash(session, post)
         back_to_review = False
-        if new_hash != post.content_hash:
+        changed = new_hash != post.content_hash
+        if changed:
             post.content_hash = new_hash
             post.content_version += 1
             if post.status in NEEDS_REVIEW_AFTER_EDIT:
@@ -391,6 +403,9 @@ class PostService:
             details={"fields": fields, "content_version": post.content_version,
                      "back_to_review": back_to_review},
         )  # fmt: skip
+        if changed and post.status is S.in_review:
+            # the approval binds to a content version: a new one starts the review again
+            await _approvals().open_request(session, subject, post)
 
     async def _check_channels(
         self, session: AsyncSession, post: Post, variants: Sequence[VariantInput], where: str
@@ -522,6 +537,7 @@ class PostService:
         transition(post, S.in_review)
         await session.flush()
         await self._audit(session, subject, post, "post.submitted")
+        await _approvals().open_request(session, subject, post)
         return post
 
     async def _validate_targets(self, session: AsyncSession, post: Post) -> list[FieldError]:
@@ -583,39 +599,6 @@ class PostService:
             ]
         return errors
 
-    async def approve(self, session: AsyncSession, subject: AuthSubject, post: Post) -> Post:
-        self._require(subject, post, Permission.review_comms)
-        if post.created_by_id == subject.user.id:
-            raise Forbidden("Niemand gibt den eigenen Beitrag frei (Vier-Augen-Prinzip).")
-        transition(post, S.approved)
-        post.approved_by_id = subject.user.id
-        post.approved_at = utc_now()
-        post.approved_hash = post.content_hash
-        await session.flush()
-        await self._audit(
-            session, subject, post, "post.approved", {"content_version": post.content_version}
-        )
-        return post
-
-    async def decide(
-        self,
-        session: AsyncSession,
-        subject: AuthSubject,
-        post: Post,
-        target: PostStatus,
-        comment: str,
-    ) -> Post:
-        """Request changes or reject. The comment goes to the author; the audit log keeps only
-        its length (no content in the audit log)."""
-        self._require(subject, post, Permission.review_comms)
-        if post.created_by_id == subject.user.id and target is S.rejected:
-            raise Forbidden("Niemand entscheidet über den eigenen Beitrag (Vier-Augen-Prinzip).")
-        transition(post, target)
-        await session.flush()
-        action = "post.changes_requested" if target is S.changes_requested else "post.rejected"
-        await self._audit(session, subject, post, action, {"comment_length": len(comment)})
-        return post
-
     # Scheduling ----------------------------------------------------------------------------
     async def schedule(
         self, session: AsyncSession, subject: AuthSubject, post: Post, data: ScheduleRequest
@@ -663,6 +646,7 @@ class PostService:
         self._require(subject, post, Permission.posts_write)
         previous = transition(post, S.cancelled)
         withdrawn = await cancel_publications(session, post)
+        await _approvals().close_pending(session, post, RequestStatus.cancelled)
         await session.flush()
         await self._audit(
             session, subject, post, "post.cancelled",

@@ -18,7 +18,12 @@ describe("visibleNavItems", () => {
     expect(keys(visibleNavItems(NAV_ITEMS, (p) => p === "channels.manage"))).toEqual(["overview", "settings:channels"]);
   });
 
+  it("shows Freigaben to holders of any review permission", () => {
+    expect(keys(visibleNavItems(NAV_ITEMS, (p) => p === "review.privacy"))).toEqual(["overview", "approvals"]);
+    expect(keys(visibleNavItems(NAV_ITEMS, (p) => p === "policies.manage"))).toEqual(["overview", "settings:policies"]);
+  });
+
   it("shows everything to a user with all permissions", () => {
-    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "settings:users:sites:channels:audit"]);
+    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "approvals", "settings:users:sites:channels:policies:audit"]);
   });
 });

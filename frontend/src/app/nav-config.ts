@@ -1,12 +1,14 @@
 import type { ParseKeys } from "i18next";
 import type { Permission } from "@/lib/api/types";
-import { PERMISSIONS } from "@/lib/auth/me";
+import { PERMISSIONS, REVIEW_PERMISSIONS } from "@/lib/auth/me";
 
 /** Paths the navigation may point to (checked against the route tree where links render). */
 export type NavPath =
   | "/"
   | "/kalender"
   | "/beitraege"
+  | "/freigaben"
+  | "/einstellungen/freigaberegeln"
   | "/einstellungen"
   | "/einstellungen/benutzer"
   | "/einstellungen/standorte"
@@ -17,19 +19,20 @@ export interface NavItem {
   key: string;
   to: NavPath;
   label: ParseKeys;
-  /** Shown only if the user holds this permission for the organization or some clinic. */
-  permission?: Permission;
+  /** Shown only if the user holds this permission (or one of these) for the organization or some clinic. */
+  permission?: Permission | readonly Permission[];
   children?: NavItem[];
 }
 
 /**
- * The product's sections. Freigaben, Posteingang and Kennzahlen join this
+ * The product's sections. Posteingang and Kennzahlen join this
  * list when they have content; a section with no visible entry is never shown.
  */
 export const NAV_ITEMS: NavItem[] = [
   { key: "overview", to: "/", label: "nav.overview" },
   { key: "calendar", to: "/kalender", label: "nav.calendar", permission: PERMISSIONS.postsRead },
   { key: "posts", to: "/beitraege", label: "nav.posts", permission: PERMISSIONS.postsRead },
+  { key: "approvals", to: "/freigaben", label: "nav.approvals", permission: REVIEW_PERMISSIONS },
   {
     key: "settings",
     to: "/einstellungen",
@@ -38,6 +41,7 @@ export const NAV_ITEMS: NavItem[] = [
       { key: "users", to: "/einstellungen/benutzer", label: "nav.users", permission: PERMISSIONS.usersManage },
       { key: "sites", to: "/einstellungen/standorte", label: "nav.sites", permission: PERMISSIONS.organizationManage },
       { key: "channels", to: "/einstellungen/kanaele", label: "nav.channels", permission: PERMISSIONS.channelsManage },
+      { key: "policies", to: "/einstellungen/freigaberegeln", label: "approvals.nav", permission: PERMISSIONS.policiesManage },
       { key: "audit", to: "/einstellungen/audit-log", label: "nav.audit", permission: PERMISSIONS.auditRead },
     ],
   },
@@ -47,7 +51,8 @@ export const NAV_ITEMS: NavItem[] = [
 export function visibleNavItems(items: NavItem[], can: (permission: Permission) => boolean): NavItem[] {
   const result: NavItem[] = [];
   for (const item of items) {
-    if (item.permission && !can(item.permission)) continue;
+    const required = item.permission === undefined ? [] : typeof item.permission === "string" ? [item.permission] : item.permission;
+    if (required.length > 0 && !required.some(can)) continue;
     if (item.children) {
       const children = visibleNavItems(item.children, can);
       if (children.length === 0) continue;

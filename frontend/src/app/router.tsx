@@ -157,6 +157,27 @@ const postDetailRoute = createRoute({
   },
 });
 
+const approvalsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/freigaben",
+  component: lazyRouteComponent(() => import("@/features/approvals/components/queue-page"), "QueuePage"),
+});
+
+const ReviewPage = lazyRouteComponent(() => import("@/features/approvals/components/review-page"), "ReviewPage");
+const reviewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/freigaben/$postId",
+  component: function ReviewRoute() {
+    return <ReviewPage postId={reviewRoute.useParams().postId} />;
+  },
+});
+
+const policiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einstellungen/freigaberegeln",
+  component: lazyRouteComponent(() => import("@/features/approvals/components/policies-page"), "PoliciesPage"),
+});
+
 const calendarRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/kalender",
@@ -202,6 +223,9 @@ export const routeTree = rootRoute.addChildren([
     newPostRoute,
     editPostRoute,
     postDetailRoute,
+    approvalsRoute,
+    reviewRoute,
+    policiesRoute,
     calendarRoute,
     channelsRoute,
     crisisRoute,

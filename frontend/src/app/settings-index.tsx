@@ -9,6 +9,7 @@ const DESCRIPTIONS = {
   sites: "settings.sitesText",
   audit: "settings.auditText",
   channels: "settings.channelsText",
+  policies: "approvals.settingsText",
 } as const;
 
 /** /einstellungen: the settings pages this user may open. */

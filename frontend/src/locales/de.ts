@@ -1,3 +1,4 @@
+import approvals from "./approvals.de";
 import audit from "./audit.de";
 import compliance from "./compliance.de";
 import { calendar, channels, crisis } from "./planning.de";
@@ -182,6 +183,7 @@ const de = {
     saved: "{{name}} wurde gespeichert.",
   },
   audit,
+  approvals,
   posts,
   compliance,
   calendar,

@@ -1,3 +1,4 @@
+import approvals from "./approvals.en";
 import audit from "./audit.en";
 import compliance from "./compliance.en";
 import { calendar, channels, crisis } from "./planning.en";
@@ -182,6 +183,7 @@ const en: Catalog = {
     saved: "{{name}} has been saved.",
   },
   audit,
+  approvals,
   posts,
   compliance,
   calendar,

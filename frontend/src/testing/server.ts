@@ -103,6 +103,12 @@ handlers.push(
       ? HttpResponse.json<Json<"/api/v1/crisis/holding-statements", "get">>({ items: [], next_cursor: null })
       : unauthorized(),
   ),
+  // Nothing waits for approval unless a test says otherwise (the navigation badge polls).
+  http.get(api("/api/v1/approvals/queue"), ({ request }) =>
+    authorized(request)
+      ? HttpResponse.json<Json<"/api/v1/approvals/queue", "get">>({ items: [], next_cursor: null, total: 0 })
+      : unauthorized(),
+  ),
   // No notifications unless a test says otherwise (the header bell polls on every page).
   http.get(api("/api/v1/notifications/unread-count"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/notifications/unread-count", "get">>({ unread_count: 0 }) : unauthorized(),

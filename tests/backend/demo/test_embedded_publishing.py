@@ -37,6 +37,7 @@ from sandbox.state import SandboxConfig
 PASSWORD = "Demo-Passwort-Musterland"
 EDITOR = "redaktion@klinikfunk.example"
 LEAD = "kommunikation@klinikfunk.example"
+DOCTOR = "arzt@klinikfunk.example"
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ class TestEmbeddedPublishing:
         demo_settings: Settings,
     ) -> None:
         await seed(database, demo_settings)
-        editor, lead = await login(client, EDITOR), await login(client, LEAD)
+        editor, doctor = await login(client, EDITOR), await login(client, DOCTOR)
         musterstadt = await clinic_id(client, editor, "Klinikum Musterstadt")
         channels = (await client.get("/api/v1/channels", headers=editor)).json()["items"]
         mastodon = next(
@@ -151,8 +152,15 @@ class TestEmbeddedPublishing:
         post_id = created.json()["id"]
         submitted = await client.post(f"/api/v1/posts/{post_id}/submit", headers=editor)
         assert submitted.json()["status"] == "in_review", submitted.text
-        approved = await client.post(f"/api/v1/posts/{post_id}/approve", headers=lead)
-        assert approved.json()["status"] == "approved", approved.text
+        # health_tip: one medical review (the demo's physician), bound to the submitted version
+        review = await client.get(f"/api/v1/posts/{post_id}/review", headers=doctor)
+        assert review.json()["request"]["steps"][0]["review"] == "medical", review.text
+        approved = await client.post(
+            f"/api/v1/posts/{post_id}/review/decisions",
+            headers=doctor,
+            json={"request_id": review.json()["request"]["id"], "decision": "approve"},
+        )
+        assert approved.json()["post"]["status"] == "approved", approved.text
         at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
         scheduled = await client.post(
             f"/api/v1/posts/{post_id}/schedule",
@@ -211,6 +219,12 @@ class TestEmbeddedPublishing:
         tomorrow = datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=1)
         assert scheduled["scheduled_local"] == f"{tomorrow.isoformat()}T09:00:00"
         assert scheduled["approval_current"] is True
+        # the post in review waits in the communications lead's queue (event: comms lead)
+        lead = await login(client, LEAD)
+        queue = (await client.get("/api/v1/approvals/queue", headers=lead)).json()
+        in_review = next(p for p in posts if p["status"] == "in_review")
+        assert [i["post_id"] for i in queue["items"]] == [in_review["id"]]
+        assert queue["total"] == 1
         publications = (
             await client.get(f"/api/v1/posts/{scheduled['id']}/publications", headers=editor)
         ).json()["items"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fixtures.approvals import Reviewers
 from fixtures.helpers import assert_problem, count
 from fixtures.world import OTHER_ADMIN, World, login
 from media.support import gif, jpeg_with_gps, png, uploaded
@@ -116,9 +117,8 @@ class TestAttach:
     ) -> None:  # fmt: skip
         post = await draft(client, editor, world, database)
         assert (await client.post(f"{POSTS}/{post['id']}/submit", headers=editor)).is_success
-        lead = await login(client, world.user(Role.comms_lead).email, world.password)
-        approved = await client.post(f"{POSTS}/{post['id']}/approve", headers=lead)
-        assert approved.json()["approval_current"] is True
+        approved = await Reviewers(client, world).approve_all(post["id"])  # comms lead
+        assert approved["approval_current"] is True
         image = await uploaded(client, editor, world.clinic_a.id, gif())
 
         response = await put_media(

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fixtures.approvals import Reviewers
 from fixtures.helpers import assert_problem, audit_actions, count
 from fixtures.world import ROLE_EMAILS, World, login
 from sqlalchemy import select
@@ -93,6 +94,7 @@ class Flow:
         self.client = client
         self.world = world
         self.headers: dict[Role, dict[str, str]] = {}
+        self.reviewers = Reviewers(client, world)
 
     async def as_(self, role: Role) -> dict[str, str]:
         if role not in self.headers:
@@ -112,9 +114,7 @@ class Flow:
     async def approved(self, channels: list[uuid.UUID]) -> dict[str, Any]:
         post = await self.create(channels)
         assert (await self.post(Role.editor, f"{post['id']}/submit")).status_code == 200
-        response = await self.post(Role.comms_lead, f"{post['id']}/approve")
-        assert response.status_code == 200, response.text
-        return dict(response.json())
+        return await self.reviewers.approve_all(post["id"])
 
 
 @pytest.fixture
@@ -138,9 +138,9 @@ class TestLifecycle:
         assert [v["platform"] for v in post["variants"]] == ["mastodon", "bluesky"]
         submitted = await flow.post(Role.editor, f"{post['id']}/submit")
         assert submitted.json()["status"] == "in_review"
-        approved = await flow.post(Role.comms_lead, f"{post['id']}/approve")
-        assert approved.json()["status"] == "approved"
-        assert approved.json()["approval_current"] is True
+        approved = await flow.reviewers.approve_all(post["id"])  # health_tip: medical review
+        assert approved["status"] == "approved"
+        assert approved["approval_current"] is True
         scheduled = await flow.post(
             Role.editor, f"{post['id']}/schedule", {"scheduled_local": "2027-03-01T09:30"}
         )
@@ -226,15 +226,15 @@ class TestLifecycle:
         channel = await add_channel(database, world)
         post = await flow.create([channel])
         await flow.post(Role.editor, f"{post['id']}/submit")
-        changes = await flow.post(
-            Role.comms_lead, f"{post['id']}/request-changes", {"comment": "Quelle?"}
+        changes = await flow.reviewers.decide(
+            post["id"], Role.medical_reviewer, "request_changes", "Quelle?"
         )
-        assert changes.json()["status"] == "changes_requested"
+        assert changes.json()["post"]["status"] == "changes_requested"
         assert (await flow.post(Role.editor, f"{post['id']}/submit")).json()[
             "status"
         ] == "in_review"
-        rejected = await flow.post(Role.comms_lead, f"{post['id']}/reject", {"comment": "Nein"})
-        assert rejected.json()["status"] == "rejected"
+        rejected = await flow.reviewers.decide(post["id"], Role.medical_reviewer, "reject", "Nein")
+        assert rejected.json()["post"]["status"] == "rejected"
         assert_problem(await flow.post(Role.editor, f"{post['id']}/cancel"), 409)
         copy = await flow.post(Role.editor, f"{post['id']}/duplicate")
         assert copy.status_code == 201
@@ -271,9 +271,9 @@ class TestFourEyes:
         created = await client.post(API, json=draft_body(world, [channel]), headers=headers)
         post_id = created.json()["id"]
         await client.post(f"{API}/{post_id}/submit", headers=headers)
-        own = await client.post(f"{API}/{post_id}/approve", headers=headers)
+        own = await flow.reviewers.decide(post_id, Role.admin)
         assert "Vier-Augen" in assert_problem(own, 403)["detail"]
-        assert (await flow.post(Role.comms_lead, f"{post_id}/approve")).status_code == 200
+        assert (await flow.reviewers.decide(post_id, Role.medical_reviewer)).status_code == 200
 
 
 class TestSubmitValidation:
@@ -439,9 +439,10 @@ class TestPermissions:
             await client.patch(f"{API}/{post['id']}", json={"title": "x"}, headers=headers), 403
         )
         await flow.post(Role.editor, f"{post['id']}/submit")
-        assert_problem(await flow.post(Role.editor, f"{post['id']}/approve"), 403)
-        assert_problem(await flow.post(Role.medical_reviewer, f"{post['id']}/approve"), 403)
-        assert (await flow.post(Role.comms_lead, f"{post['id']}/approve")).status_code == 200
+        # health_tip: a medical step; neither the editor nor the comms lead may decide it
+        assert_problem(await flow.reviewers.decide(post["id"], Role.editor), 403)
+        assert_problem(await flow.reviewers.decide(post["id"], Role.comms_lead), 403)
+        assert (await flow.reviewers.decide(post["id"], Role.medical_reviewer)).status_code == 200
 
 
 class TestClinicIsolation:

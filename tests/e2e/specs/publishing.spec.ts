@@ -70,7 +70,8 @@ test("the editor writes a post with live counters and reaches the calendar at ph
 });
 
 // The whole path through the real app: the editor writes a post with an image and alt text for
-// Klinikum Musterstadt's Mastodon channel and submits it, the communications lead approves, the
+// Klinikum Musterstadt's Mastodon channel and submits it, the communications lead approves it from
+// the Freigaben queue, the
 // editor schedules it for the next minutes, the embedded worker publishes it to the sandbox, and
 // the post's page links to the live post.
 test("a post with an image is approved, scheduled and published to the sandbox Mastodon", async ({ page }, testInfo) => {
@@ -99,13 +100,17 @@ test("a post with an image is approved, scheduled and published to the sandbox M
   await page.getByRole("button", { name: "Zur Prüfung einreichen" }).click();
   await expect(page.getByText("In Prüfung", { exact: true })).toBeVisible();
 
-  // Four eyes: the communications lead approves.
+  // Four eyes: an event needs the communications lead (the default policy). The post waits in
+  // the lead's Freigaben queue; the review screen shows the post and the decision form.
   await page.context().clearCookies();
   await login(page, COMMS_LEAD);
-  await page.goto(postUrl);
+  await page.goto("/freigaben");
+  await expect(page.getByRole("heading", { level: 1, name: "Freigaben" })).toBeVisible();
+  await page.getByRole("link", { name: title }).click();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.getByText(text).first()).toBeVisible();
   await page.getByRole("button", { name: "Freigeben", exact: true }).click();
-  await expect(page.getByText("Freigegeben", { exact: true })).toBeVisible();
+  await expect(page.getByText("Freigegeben", { exact: true }).first()).toBeVisible();
 
   // The editor schedules it for the next possible minute in the clinic's time zone.
   await page.context().clearCookies();

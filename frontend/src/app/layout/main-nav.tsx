@@ -1,5 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
+import { QueueBadge } from "@/features/approvals/components/queue-badge";
 import type { NavItem } from "../nav-config";
 
 interface MainNavProps {
@@ -23,6 +24,7 @@ export function MainNav({ id, items, open, onNavigate }: MainNavProps) {
               onClick={onNavigate}
             >
               {t(item.label)}
+              {item.key === "approvals" ? <QueueBadge /> : null}
             </Link>
             {item.children ? (
               <ul className="main-nav__sub">

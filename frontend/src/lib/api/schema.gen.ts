@@ -696,63 +696,11 @@ export interface paths {
         /**
          * Submit Post
          * @description Check every target channel with its platform's rules; any blocking issue answers 422
-         *     listing channel, field and message. Otherwise the post is in review.
+         *     listing channel, field and message. Otherwise the post is in review: an approval request
+         *     for this content version walks the steps of the category's policy
+         *     (`GET /posts/{id}/review`).
          */
         post: operations["posts-submit_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/posts/{post_id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Approve Post
-         * @description Approve the current version (comms lead or admin). Nobody approves their own post.
-         */
-        post: operations["posts-approve_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/posts/{post_id}/request-changes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Request Changes */
-        post: operations["posts-request_changes"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/posts/{post_id}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject Post */
-        post: operations["posts-reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1289,6 +1237,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approval-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Policies
+         * @description Stored policies the caller manages (the organization's and their clinics'); requires
+         *     `policies.manage`.
+         */
+        get: operations["approvals-list_policies"];
+        put?: never;
+        /**
+         * Create Policy
+         * @description Ordered review steps for a category, for one clinic or (`clinic_id` null, organization
+         *     admins only) the whole organization. One policy per scope and category (409).
+         */
+        post: operations["approvals-create_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-policies/effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Effective Policies
+         * @description The steps that apply to each category for a clinic (clinic policy > organization policy
+         *     > built-in default), or for the organization when `clinic` is left out.
+         */
+        get: operations["approvals-effective_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Policy */
+        get: operations["approvals-get_policy"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Policy
+         * @description Back to the organization's policy or the built-in default.
+         */
+        delete: operations["approvals-delete_policy"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Policy
+         * @description Replace the steps. Requests already open keep the steps they started with.
+         */
+        patch: operations["approvals-update_policy"];
+        trace?: never;
+    };
+    "/api/v1/approvals/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approval Queue
+         * @description Posts waiting for the caller's decision: the current step needs a review permission the
+         *     caller holds for the post's clinic, the caller is not the author and has not approved this
+         *     step yet. Longest waiting first; `total` counts them all (for a badge).
+         */
+        get: operations["approvals-approval_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Review
+         * @description The post with every channel's text and its compliance findings, the review steps with
+         *     their decisions, who may decide now and the changes since the last approved version.
+         */
+        get: operations["approvals-get_review"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/review/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide
+         * @description Approve, request changes or reject the current step (a comment is required for the
+         *     latter two). The author never decides (403); a reviewer needs the step's review permission
+         *     for the post's clinic (403) and counts once per step (409); a newer version answers 409.
+         */
+        post: operations["approvals-decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1798,6 +1883,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** CursorPage[PolicyRead] */
+        CursorPage_PolicyRead_: {
+            /** Items */
+            items: components["schemas"]["PolicyRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
         /** CursorPage[PublicationRead] */
         CursorPage_PublicationRead_: {
             /** Items */
@@ -1807,6 +1902,98 @@ export interface components {
              * @description Pass as `cursor` for the next page; null at the end.
              */
             next_cursor: string | null;
+        };
+        /** DecisionCreate */
+        DecisionCreate: {
+            /**
+             * Request Id
+             * Format: uuid
+             * @description The approval request (content version) the reviewer looked at; a newer version answers 409.
+             */
+            request_id: string;
+            decision: components["schemas"]["DecisionKind"];
+            /**
+             * Comment
+             * @description Required to request changes or reject.
+             */
+            comment?: string | null;
+        };
+        /**
+         * DecisionKind
+         * @enum {string}
+         */
+        DecisionKind: "approve" | "request_changes" | "reject";
+        /** DecisionRead */
+        DecisionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Step */
+            step: number;
+            review: components["schemas"]["ReviewKind"];
+            decision: components["schemas"]["DecisionKind"];
+            /** Comment */
+            comment: string | null;
+            /**
+             * Reviewer Id
+             * Format: uuid
+             */
+            reviewer_id: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+        };
+        /** DiffSegment */
+        DiffSegment: {
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "equal" | "insert" | "delete";
+            /** Text */
+            text: string;
+        };
+        /** EffectivePolicies */
+        EffectivePolicies: {
+            /** Clinic Id */
+            clinic_id: string | null;
+            /** Items */
+            items: components["schemas"]["EffectivePolicy"][];
+        };
+        /** EffectivePolicy */
+        EffectivePolicy: {
+            category: components["schemas"]["PostCategory"];
+            /** Steps */
+            steps: components["schemas"]["StepRead"][];
+            /**
+             * Source
+             * @description Where the steps come from.
+             * @enum {string}
+             */
+            source: "clinic" | "organization" | "default";
+            /**
+             * Policy Id
+             * @description The stored policy; null for the default.
+             */
+            policy_id: string | null;
+        };
+        /** FieldDiff */
+        FieldDiff: {
+            /**
+             * Field
+             * @description `title`, `base_text`, `link`, `category`, `variant:<id>`, …
+             */
+            field: string;
+            /** Label */
+            label: string;
+            /** Segments */
+            segments: components["schemas"]["DiffSegment"][];
         };
         /** FieldError */
         FieldError: {
@@ -1820,12 +2007,46 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** FindingRead */
+        FindingRead: {
+            /** Rule */
+            rule: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "block" | "warn";
+            /** Start */
+            start: number | null;
+            /** End */
+            end: number | null;
+            /** Message */
+            message: string;
+        };
         /** Health */
         Health: {
             /** Status */
             status: string;
             /** Database */
             database: string;
+        };
+        /** HistoryEntry */
+        HistoryEntry: {
+            /**
+             * Request Id
+             * Format: uuid
+             */
+            request_id: string;
+            /** Content Version */
+            content_version: number;
+            status: components["schemas"]["RequestStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decisions */
+            decisions: components["schemas"]["DecisionRead"][];
         };
         /** HoldingChannel */
         HoldingChannel: {
@@ -2064,7 +2285,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "channel_needs_reconnect" | "publication_failed" | "publication_missed" | "publication_unconfirmed";
+        NotificationKind: "channel_needs_reconnect" | "publication_failed" | "publication_missed" | "publication_unconfirmed" | "review_requested" | "review_decided";
         /** NotificationPage */
         NotificationPage: {
             /** Items */
@@ -2312,12 +2533,61 @@ export interface components {
          * @enum {string}
          */
         Platform: "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "x";
+        /** PolicyCreate */
+        PolicyCreate: {
+            /**
+             * Clinic Id
+             * @description The clinic; null for the whole organization.
+             */
+            clinic_id?: string | null;
+            category: components["schemas"]["PostCategory"];
+            /** Steps */
+            steps: components["schemas"]["StepInput"][];
+        };
+        /** PolicyRead */
+        PolicyRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /** Clinic Id */
+            clinic_id: string | null;
+            category: components["schemas"]["PostCategory"];
+            /** Steps */
+            steps: components["schemas"]["StepRead"][];
+            /**
+             * Updated By Id
+             * Format: uuid
+             */
+            updated_by_id: string;
+        };
+        /** PolicyUpdate */
+        PolicyUpdate: {
+            /** Steps */
+            steps?: components["schemas"]["StepInput"][] | null;
+        };
         /**
          * PostCategory
          * @description The content mix a post belongs to; approval policies and KPIs group by it.
          * @enum {string}
          */
-        PostCategory: "health_tip" | "behind_the_scenes" | "patient_story" | "jobs" | "event" | "press" | "crisis" | "other";
+        PostCategory: "health_tip" | "behind_the_scenes" | "patient_story" | "aesthetic" | "jobs" | "event" | "press" | "crisis" | "other";
         /** PostCompliance */
         PostCompliance: {
             /**
@@ -2730,6 +3000,60 @@ export interface components {
          * @enum {string}
          */
         PublicationStatus: "pending" | "publishing" | "published" | "failed" | "unconfirmed" | "missed" | "paused" | "deleted";
+        /** QueueItem */
+        QueueItem: {
+            /**
+             * Request Id
+             * Format: uuid
+             */
+            request_id: string;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Clinic Name */
+            clinic_name: string;
+            /** Title */
+            title: string;
+            category: components["schemas"]["PostCategory"];
+            /** Content Version */
+            content_version: number;
+            /**
+             * Step
+             * @description Index of the current step (0-based).
+             */
+            step: number;
+            /** Steps Total */
+            steps_total: number;
+            review: components["schemas"]["ReviewKind"];
+            /**
+             * Waiting Since
+             * Format: date-time
+             * @description When the post reached this step.
+             */
+            waiting_since: string;
+        };
+        /** QueuePage */
+        QueuePage: {
+            /** Items */
+            items: components["schemas"]["QueueItem"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description Everything waiting for the caller (for a badge).
+             */
+            total: number;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /**
@@ -2799,10 +3123,126 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
         };
-        /** ReviewComment */
-        ReviewComment: {
-            /** Comment */
-            comment: string;
+        /** RequestRead */
+        RequestRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            status: components["schemas"]["RequestStatus"];
+            /** Content Version */
+            content_version: number;
+            /**
+             * Policy Source
+             * @enum {string}
+             */
+            policy_source: "clinic" | "organization" | "default";
+            /** Current Step */
+            current_step: number;
+            /**
+             * Submitted By Id
+             * Format: uuid
+             */
+            submitted_by_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Waiting Since
+             * @description When the current step began (pending).
+             */
+            waiting_since: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Steps */
+            steps: components["schemas"]["StepState"][];
+        };
+        /**
+         * RequestStatus
+         * @enum {string}
+         */
+        RequestStatus: "pending" | "approved" | "changes_requested" | "rejected" | "superseded" | "cancelled";
+        /** ReviewDiff */
+        ReviewDiff: {
+            /** Base Request Id */
+            base_request_id: string | null;
+            /** Base Version */
+            base_version: number | null;
+            /**
+             * Base Reason
+             * @description The last fully approved version, or the last one you approved a step of.
+             */
+            base_reason: ("approved" | "your_approval") | null;
+            /**
+             * Fields
+             * @description Changed fields only; empty without a base.
+             */
+            fields: components["schemas"]["FieldDiff"][];
+        };
+        /**
+         * ReviewKind
+         * @description The review a step needs; each maps to a permission (``review.<kind>``).
+         * @enum {string}
+         */
+        ReviewKind: "medical" | "privacy" | "comms";
+        /** ReviewRead */
+        ReviewRead: {
+            post: components["schemas"]["PostRead"];
+            /** @description The latest approval request, if any. */
+            request: components["schemas"]["RequestRead"] | null;
+            /**
+             * Texts
+             * @description Base text and every channel's text.
+             */
+            texts: components["schemas"]["ReviewText"][];
+            /** Can Decide */
+            can_decide: boolean;
+            /** Cannot Decide Reason */
+            cannot_decide_reason?: ("not_in_review" | "author" | "role" | "already_approved") | null;
+            /**
+             * Eligible Reviewers
+             * @description Who may decide the current step.
+             */
+            eligible_reviewers: components["schemas"]["Reviewer"][];
+            diff: components["schemas"]["ReviewDiff"];
+            /**
+             * History
+             * @description Earlier requests, newest first.
+             */
+            history: components["schemas"]["HistoryEntry"][];
+        };
+        /** ReviewText */
+        ReviewText: {
+            /**
+             * Key
+             * @description `base` or the channel id.
+             */
+            key: string;
+            /** Channel Id */
+            channel_id: string | null;
+            /** Channel Name */
+            channel_name: string | null;
+            platform: components["schemas"]["Platform"] | null;
+            /**
+             * Text
+             * @description The effective text on this channel.
+             */
+            text: string;
+            /** Findings */
+            findings: components["schemas"]["FindingRead"][];
+        };
+        /** Reviewer */
+        Reviewer: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Full Name */
+            full_name: string;
         };
         /**
          * Role
@@ -2927,6 +3367,40 @@ export interface components {
          * @enum {string}
          */
         ScopeType: "organization" | "region" | "clinic";
+        /** StepInput */
+        StepInput: {
+            /** @description medical | privacy | comms (`review.<kind>`). */
+            review: components["schemas"]["ReviewKind"];
+            /**
+             * Required Approvals
+             * @description Distinct approvers.
+             * @default 1
+             */
+            required_approvals: number;
+        };
+        /** StepRead */
+        StepRead: {
+            review: components["schemas"]["ReviewKind"];
+            /** Required Approvals */
+            required_approvals: number;
+        };
+        /** StepState */
+        StepState: {
+            /** Index */
+            index: number;
+            review: components["schemas"]["ReviewKind"];
+            /** Required Approvals */
+            required_approvals: number;
+            /** Approvals */
+            approvals: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "done" | "current" | "waiting" | "stopped";
+            /** Decisions */
+            decisions: components["schemas"]["DecisionRead"][];
+        };
         /** TargetCheck */
         TargetCheck: {
             /** Channel Id */
@@ -5913,230 +6387,6 @@ export interface operations {
             };
         };
     };
-    "posts-approve_post": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                post_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostRead"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "posts-request_changes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                post_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReviewComment"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostRead"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "posts-reject_post": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                post_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReviewComment"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostRead"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "posts-schedule_post": {
         parameters: {
             query?: never;
@@ -7729,6 +7979,590 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-list_policies": {
+        parameters: {
+            query?: {
+                clinic?: string | null;
+                category?: components["schemas"]["PostCategory"] | null;
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorPage_PolicyRead_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-create_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-effective_policies": {
+        parameters: {
+            query?: {
+                clinic?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectivePolicies"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-get_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-delete_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-update_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-approval_queue": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-get_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals-decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

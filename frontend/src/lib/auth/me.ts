@@ -39,7 +39,13 @@ export const PERMISSIONS = {
   postsRead: "posts.read",
   postsWrite: "posts.write",
   postsSchedule: "posts.schedule",
+  reviewMedical: "review.medical",
+  reviewPrivacy: "review.privacy",
   reviewComms: "review.comms",
+  policiesManage: "policies.manage",
   channelsManage: "channels.manage",
   crisisManage: "crisis.manage",
 } as const satisfies Record<string, Permission>;
+
+/** The review permissions: one per kind of approval step (medical, privacy, comms). */
+export const REVIEW_PERMISSIONS = [PERMISSIONS.reviewMedical, PERMISSIONS.reviewPrivacy, PERMISSIONS.reviewComms] as const;

@@ -100,15 +100,13 @@ export function useSavePost() {
   });
 }
 
-type Action = "submit" | "approve" | "cancel" | "duplicate";
+type Action = "submit" | "cancel" | "duplicate";
 
 function postAction(action: Action, id: string) {
   const params = { params: { path: { post_id: id } } };
   switch (action) {
     case "submit":
       return unwrap(api.POST("/api/v1/posts/{post_id}/submit", params));
-    case "approve":
-      return unwrap(api.POST("/api/v1/posts/{post_id}/approve", params));
     case "cancel":
       return unwrap(api.POST("/api/v1/posts/{post_id}/cancel", params));
     case "duplicate":
@@ -125,20 +123,6 @@ export function usePostAction(id: string) {
   const invalidate = useInvalidatePosts();
   return useMutation({
     mutationFn: (action: Action) => postAction(action, id),
-    onSuccess: () => void invalidate(),
-  });
-}
-
-export function useReviewDecision(id: string) {
-  const invalidate = useInvalidatePosts();
-  return useMutation({
-    mutationFn: ({ decision, comment }: { decision: "request-changes" | "reject"; comment: string }) =>
-      unwrap(
-        api.POST(decision === "reject" ? "/api/v1/posts/{post_id}/reject" : "/api/v1/posts/{post_id}/request-changes", {
-          params: { path: { post_id: id } },
-          body: { comment },
-        }),
-      ),
     onSuccess: () => void invalidate(),
   });
 }

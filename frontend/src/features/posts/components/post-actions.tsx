@@ -1,19 +1,17 @@
 import { Link, useNavigate } from "@tanstack/react-router";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiErrorMessage } from "@/components/feedback/api-error";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { TextAreaField } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toaster";
 import type { Post, PostStatus } from "@/lib/api/types";
-import { hasClinicPermission, PERMISSIONS, useMe } from "@/lib/auth/me";
-import { usePostAction, useReviewDecision } from "../api/posts";
+import { hasClinicPermission, PERMISSIONS, REVIEW_PERMISSIONS, useMe } from "@/lib/auth/me";
+import { usePostAction } from "../api/posts";
 import { ScheduleForm } from "./schedule-form";
 
 const EDITABLE: PostStatus[] = ["draft", "in_review", "changes_requested", "approved", "scheduled", "paused", "failed"];
 const SCHEDULABLE: PostStatus[] = ["approved", "scheduled", "paused", "failed"];
 const FINAL: PostStatus[] = ["published", "rejected", "cancelled"];
-type Decision = "request-changes" | "reject";
 
 /** The actions this user may take on the post, by permission for its clinic and by status. */
 export function PostActions({ post }: { post: Post }) {
@@ -22,17 +20,13 @@ export function PostActions({ post }: { post: Post }) {
   const navigate = useNavigate();
   const me = useMe();
   const action = usePostAction(post.id);
-  const review = useReviewDecision(post.id);
-  const [decision, setDecision] = useState<Decision | null>(null);
-  const [comment, setComment] = useState("");
   const [confirmCancel, setConfirmCancel] = useState(false);
   const can = (permission: (typeof PERMISSIONS)[keyof typeof PERMISSIONS]) => hasClinicPermission(me.data, post.clinic_id, permission);
   const canWrite = can(PERMISSIONS.postsWrite);
-  const canReview = can(PERMISSIONS.reviewComms);
+  const canReview = REVIEW_PERMISSIONS.some(can);
   const canSchedule = can(PERMISSIONS.postsSchedule);
 
-  const run = (kind: "submit" | "approve" | "cancel" | "duplicate", done: string) => {
-    review.reset();
+  const run = (kind: "submit" | "cancel" | "duplicate", done: string) => {
     action.mutate(kind, {
       onSuccess: (result) => {
         toast.show(done);
@@ -42,23 +36,7 @@ export function PostActions({ post }: { post: Post }) {
       onError: () => setConfirmCancel(false),
     });
   };
-  const decide = (event: FormEvent) => {
-    event.preventDefault();
-    if (!decision || !comment.trim()) return;
-    action.reset();
-    review.mutate(
-      { decision, comment: comment.trim() },
-      {
-        onSuccess: () => {
-          toast.show(t(decision === "reject" ? "posts.detail.rejected" : "posts.detail.changesRequested"));
-          setDecision(null);
-          setComment("");
-        },
-      },
-    );
-  };
-
-  const busy = action.isPending || review.isPending;
+  const busy = action.isPending;
   const buttons = [
     canWrite && EDITABLE.includes(post.status) ? (
       <Link key="edit" to="/beitraege/$postId/bearbeiten" params={{ postId: post.id }} className="button">
@@ -71,19 +49,9 @@ export function PostActions({ post }: { post: Post }) {
       </button>
     ) : null,
     canReview && post.status === "in_review" ? (
-      <button key="approve" type="button" className="button button--primary" disabled={busy} onClick={() => run("approve", t("posts.detail.approved"))}>
-        {t("posts.detail.approve")}
-      </button>
-    ) : null,
-    canReview && post.status === "in_review" ? (
-      <button key="changes" type="button" className="button" aria-expanded={decision === "request-changes"} onClick={() => setDecision("request-changes")}>
-        {t("posts.detail.requestChanges")}
-      </button>
-    ) : null,
-    canReview && post.status === "in_review" ? (
-      <button key="reject" type="button" className="button" aria-expanded={decision === "reject"} onClick={() => setDecision("reject")}>
-        {t("posts.detail.reject")}
-      </button>
+      <Link key="review" to="/freigaben/$postId" params={{ postId: post.id }} className="button button--primary">
+        {t("posts.detail.review")}
+      </Link>
     ) : null,
     canWrite ? (
       <button key="duplicate" type="button" className="button" disabled={busy} onClick={() => run("duplicate", t("posts.detail.duplicated"))}>
@@ -102,28 +70,7 @@ export function PostActions({ post }: { post: Post }) {
     <section className="card" aria-labelledby="post-actions">
       <h2 id="post-actions">{t("posts.detail.actions")}</h2>
       {buttons.length > 0 ? <div className="form-actions">{buttons}</div> : null}
-      <ApiErrorMessage error={action.error ?? review.error} />
-      {decision ? (
-        <form className="form form--inline" onSubmit={decide}>
-          <TextAreaField
-            label={t("posts.detail.comment")}
-            hint={t("posts.detail.commentHint")}
-            rows={3}
-            required
-            maxLength={2000}
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-          />
-          <div className="form-actions">
-            <button type="submit" className="button button--primary" disabled={busy || !comment.trim()}>
-              {t(decision === "reject" ? "posts.detail.reject" : "posts.detail.requestChanges")}
-            </button>
-            <button type="button" className="button" onClick={() => setDecision(null)}>
-              {t("feedback.cancel")}
-            </button>
-          </div>
-        </form>
-      ) : null}
+      <ApiErrorMessage error={action.error} />
       {canSchedule && SCHEDULABLE.includes(post.status) ? <ScheduleForm post={post} /> : null}
       <ConfirmDialog
         open={confirmCancel}

@@ -8,7 +8,6 @@ import { renderApp } from "@/testing/render-app";
 import { backend, problem, server } from "@/testing/server";
 
 type Publications = ResponseBody<"/api/v1/posts/{post_id}/publications", "get">;
-const FOUR_EYES = "Niemand gibt den eigenen Beitrag frei (Vier-Augen-Prinzip).";
 const NONEXISTENT =
   "28.03.2027 02:30 existiert nicht (Zeitumstellung) in Europe/Berlin. Nächste gültige Zeiten: 01:59 (CET) oder 03:00 (CEST) [2027-03-28T01:59:00+01:00 / 2027-03-28T03:00:00+02:00].";
 const AMBIGUOUS =
@@ -22,40 +21,25 @@ function detailBackend(post: Post, publications: Publication[] = []) {
 }
 
 describe("Beitrag: detail", () => {
-  it("shows the backend's four-eyes refusal when a reviewer approves their own post", async () => {
+  it("sends a reviewer of a post in review to the review screen; no decision buttons here", async () => {
     backend.me = commsMe();
-    server.use(
-      ...detailBackend(makePost({ status: "in_review" })),
-      http.post("*/api/v1/posts/:id/approve", () => problem(403, "Forbidden", { detail: FOUR_EYES })),
-    );
-    const user = userEvent.setup();
+    server.use(...detailBackend(makePost({ status: "in_review" })));
     renderApp(`/beitraege/${ids.post}`, { signedIn: true });
-    await user.click(await screen.findByRole("button", { name: "Freigeben" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent(FOUR_EYES);
+    const link = await screen.findByRole("link", { name: "Prüfen und entscheiden" });
+    expect(link).toHaveAttribute("href", `/freigaben/${ids.post}`);
+    expect(screen.queryByRole("button", { name: "Freigeben" })).not.toBeInTheDocument();
     // A reviewer without posts.write cannot submit, edit or schedule.
     expect(screen.queryByRole("button", { name: "Zur Prüfung einreichen" })).not.toBeInTheDocument();
     expect(screen.queryByRole("link", { name: "Bearbeiten" })).not.toBeInTheDocument();
     expect(screen.queryByLabelText("Datum")).not.toBeInTheDocument();
   });
 
-  it("requests changes with a comment", async () => {
-    backend.me = commsMe();
-    let sent: unknown = null;
-    server.use(
-      ...detailBackend(makePost({ status: "in_review" })),
-      http.post("*/api/v1/posts/:id/request-changes", async ({ request }) => {
-        sent = await request.json();
-        return HttpResponse.json<Post>(makePost({ status: "changes_requested" }));
-      }),
-    );
-    const user = userEvent.setup();
+  it("offers no review link to an editor", async () => {
+    backend.me = editorMe();
+    server.use(...detailBackend(makePost({ status: "in_review" })));
     renderApp(`/beitraege/${ids.post}`, { signedIn: true });
-    await user.click(await screen.findByRole("button", { name: "Änderungen anfordern" }));
-    await user.type(screen.getByLabelText("Kommentar"), "Bitte Quelle ergänzen.");
-    const form = screen.getByLabelText("Kommentar").closest("form") as HTMLFormElement;
-    await user.click(within(form).getByRole("button", { name: "Änderungen anfordern" }));
-    expect(await screen.findByText("Änderungen wurden angefordert.")).toBeInTheDocument();
-    expect(sent).toEqual({ comment: "Bitte Quelle ergänzen." });
+    expect(await screen.findByRole("link", { name: "Bearbeiten" })).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Prüfen und entscheiden" })).not.toBeInTheDocument();
   });
 
   it("schedules in the clinic's zone and shows the backend's DST messages, asking which of a doubled time", async () => {
