@@ -140,7 +140,7 @@ async def approval_queue(subject: PostsRead, session: DbSession, page: Paginatio
 
 @router.get("/posts/{post_id}/review", response_model=ReviewRead, responses={404: NotFound.doc()})
 async def get_review(post_id: uuid.UUID, subject: PostsRead, session: DbSession) -> ReviewRead:
-    """The post with every channel's text and its compliance findings, the review steps with
+    """The post with every channel's text (findings: `GET /posts/{id}/compliance`), the review steps with
     their decisions, who may decide now and the changes since the last approved version."""
     post = await post_service.get(session, subject, post_id)
     return await approval_service.review(session, subject, post)

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from app.approvals.models import DecisionKind, RequestStatus, ReviewKind
-from app.compliance.engine import Severity
 from app.connectors.base import Platform
 from app.kit.pagination import CursorPage
 from app.kit.schemas import InputSchema, PatchSchema, Schema, TimestampedSchema
@@ -96,21 +95,12 @@ class QueuePage(CursorPage[QueueItem]):
     total: int = Field(description="Everything waiting for the caller (for a badge).")
 
 
-class FindingRead(Schema):
-    rule: str
-    severity: Severity
-    start: int | None
-    end: int | None
-    message: str
-
-
 class ReviewText(Schema):
     key: str = Field(description="`base` or the channel id.")
     channel_id: uuid.UUID | None
     channel_name: str | None
     platform: Platform | None
     text: str = Field(description="The effective text on this channel.")
-    findings: list[FindingRead]
 
 
 class DecisionRead(Schema):

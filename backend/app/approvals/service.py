@@ -28,7 +28,6 @@ from app.approvals.policies import resolve
 from app.approvals.schemas import (
     DecisionCreate,
     DecisionRead,
-    FindingRead,
     HistoryEntry,
     QueueItem,
     RequestRead,
@@ -41,7 +40,6 @@ from app.approvals.schemas import (
 from app.audit.service import audit_service
 from app.auth.permissions import ROLE_PERMISSIONS, Permission
 from app.auth.subject import AuthSubject
-from app.compliance.engine import check_text
 from app.kit.errors import Conflict, Forbidden, InvalidTransition, field_error
 from app.kit.pagination import CursorParams, paginate
 from app.kit.time import utc_now
@@ -548,16 +546,6 @@ class ApprovalService:
         )  # fmt: skip
 
     def _texts(self, post: PostRead) -> list[ReviewText]:
-        category = post.category.value
-
-        def findings(text: str) -> list[FindingRead]:
-            return [
-                FindingRead(
-                    rule=f.rule, severity=f.severity, start=f.start, end=f.end, message=f.message
-                )
-                for f in check_text(text, kind="post", language=post.language, category=category)
-            ]
-
         texts = [
             ReviewText(
                 key="base",
@@ -565,7 +553,6 @@ class ApprovalService:
                 channel_name=None,
                 platform=None,
                 text=post.base_text,
-                findings=findings(post.base_text),
             )
         ]
         for v in post.variants:
@@ -577,7 +564,6 @@ class ApprovalService:
                     channel_name=v.channel_name,
                     platform=v.platform,
                     text=text,
-                    findings=findings(text),
                 )
             )
         return texts

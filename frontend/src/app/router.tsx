@@ -168,7 +168,7 @@ const reviewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/freigaben/$postId",
   component: function ReviewRoute() {
-    return <ReviewPage postId={reviewRoute.useParams().postId} />;
+    return <ReviewPage postId={reviewRoute.useParams().postId} findings={(post) => <PostCompliancePanel post={post} />} />;
   },
 });
 

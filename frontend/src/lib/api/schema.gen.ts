@@ -1340,7 +1340,7 @@ export interface paths {
         };
         /**
          * Get Review
-         * @description The post with every channel's text and its compliance findings, the review steps with
+         * @description The post with every channel's text (findings: `GET /posts/{id}/compliance`), the review steps with
          *     their decisions, who may decide now and the changes since the last approved version.
          */
         get: operations["approvals-get_review"];
@@ -2006,22 +2006,6 @@ export interface components {
             message: string;
             /** Type */
             type: string;
-        };
-        /** FindingRead */
-        FindingRead: {
-            /** Rule */
-            rule: string;
-            /**
-             * Severity
-             * @enum {string}
-             */
-            severity: "block" | "warn";
-            /** Start */
-            start: number | null;
-            /** End */
-            end: number | null;
-            /** Message */
-            message: string;
         };
         /** Health */
         Health: {
@@ -3231,8 +3215,6 @@ export interface components {
              * @description The effective text on this channel.
              */
             text: string;
-            /** Findings */
-            findings: components["schemas"]["FindingRead"][];
         };
         /** Reviewer */
         Reviewer: {

@@ -1,25 +1,29 @@
 import { Link } from "@tanstack/react-router";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "@/components/feedback/error-state";
 import { Loading } from "@/components/feedback/loading";
 import { RequirePermission } from "@/components/layout/require-permission";
 import { PERMISSIONS } from "@/lib/auth/me";
-import { useReview } from "../api/approvals";
+import { useReview, type Review } from "../api/approvals";
 import { DecisionForm } from "./decision-form";
 import { DiffView } from "./diff-view";
 import { ReviewSteps } from "./review-steps";
 import { ReviewTexts } from "./review-texts";
 
-/** /freigaben/$postId: everything a reviewer needs to decide one post. */
-export function ReviewPage({ postId }: { postId: string }) {
+type Findings = (post: Review["post"]) => ReactNode;
+
+/** /freigaben/$postId: everything a reviewer needs to decide one post. `findings` renders the
+ * post's compliance findings with their overrides (set by the app). */
+export function ReviewPage({ postId, findings }: { postId: string; findings?: Findings }) {
   return (
     <RequirePermission permission={PERMISSIONS.postsRead}>
-      <ReviewScreen postId={postId} />
+      <ReviewScreen postId={postId} findings={findings} />
     </RequirePermission>
   );
 }
 
-function ReviewScreen({ postId }: { postId: string }) {
+function ReviewScreen({ postId, findings }: { postId: string; findings?: Findings | undefined }) {
   const { t } = useTranslation();
   const review = useReview(postId);
   return (
@@ -46,6 +50,7 @@ function ReviewScreen({ postId }: { postId: string }) {
           <DecisionForm postId={postId} review={review.data} />
           <DiffView diff={review.data.diff} />
           <ReviewTexts review={review.data} />
+          {findings?.(review.data.post)}
           <ReviewSteps review={review.data} />
         </>
       )}

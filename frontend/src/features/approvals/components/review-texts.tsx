@@ -1,24 +1,8 @@
 import { useTranslation } from "react-i18next";
 import type { Review } from "../api/approvals";
 
-type Text = Review["texts"][number];
-
-function Findings({ findings }: { findings: Text["findings"] }) {
-  const { t } = useTranslation();
-  if (findings.length === 0) return <p className="muted">{t("approvals.detail.noFindings")}</p>;
-  return (
-    <ul className="plain-list findings">
-      {findings.map((finding, index) => (
-        <li key={`${finding.rule}-${index}`} className={`finding finding--${finding.severity}`}>
-          <strong>{t(`approvals.detail.severity.${finding.severity}`)}:</strong> {finding.message} <code>{finding.rule}</code>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** The base text and every channel's effective text, each with its compliance findings; the
- * link and the images with their alt texts. */
+/** The base text and every channel's effective text, the link and the images with their alt
+ * texts (the compliance findings are shown beside, by the compliance panel). */
 export function ReviewTexts({ review }: { review: Review }) {
   const { t } = useTranslation();
   const { post } = review;
@@ -31,8 +15,6 @@ export function ReviewTexts({ review }: { review: Review }) {
           <article key={text.key} className="review-text" aria-label={heading}>
             <h3>{heading}</h3>
             <p className="review-text__body">{text.text}</p>
-            <h4 className="visually-hidden">{t("approvals.detail.findings")}</h4>
-            <Findings findings={text.findings} />
           </article>
         );
       })}
