@@ -20,9 +20,25 @@ from app.compliance.engine import hwg, identifiers, replies
 from app.compliance.engine.findings import AllowList, Finding, Kind, Severity
 from app.compliance.engine.health import diagnoses, wards
 from app.compliance.engine.hits import Hit
-from app.compliance.engine.lexicon import CARE_WORDS, PATIENT_CUES
+from app.compliance.engine.lexicon import (
+    CARE_WORDS,
+    CONTACT_CUE,
+    JOB_AD,
+    PATIENT_CUES,
+    STAFF_CONTEXT,
+    STAFF_INTRO,
+    STAFF_ROLE,
+    STAFF_TITLES,
+)
 from app.compliance.engine.persons import Name, Reference, find_names, references
-from app.compliance.engine.text import Normalised, Token, normalise, sentences, tokenize
+from app.compliance.engine.text import (
+    Normalised,
+    Sentence,
+    Token,
+    normalise,
+    sentences,
+    tokenize,
+)
 
 MESSAGES: dict[tuple[str, str], str] = {
     ("pii.name", "block"): "Name mit Patientenbezug: Die Person wird als Patient/in oder "
@@ -158,8 +174,9 @@ def check(
         t, tokens, token_sentence_start, blocked_positions=blocked, staff_names=allow.staff_names
     )
     refs = references(t, tokens)
-    persons = [n for n in names if not n.staff]
     relations = [r for r in refs if r.kind == "relation"]
+    _mark_staff_by_context(t, tokens, sents, sid, names, diag, relations)
+    persons = [n for n in names if not n.staff]
     second = [r for r in refs if r.kind == "second"] if reply else []
     third = [r for r in refs if r.kind == "third"] if reply else []
     care_sentences = {
@@ -346,6 +363,57 @@ def check(
         out.append(_Out(f.rule, f.severity, f.start, f.end, f.message))
 
     return _finish(norm, out)
+
+
+# Verbs and nouns that tie a person to a treatment: they override staff context.
+_TREATED = re.compile(
+    r"\b(?:aufgenommen|eingeliefert|entlassen|liegt|lag|operiert|behandelt|verlegt|"
+    r"eingewiesen|verstorben|gestorben|diagnostiziert|erkrankt|reanimiert|entbunden|"
+    r"admitted|discharged|operated|treated|diagnosed|hospitali[sz]ed|resuscitated|passed away|"
+    r"patient|patientin|pat\.)",
+    re.IGNORECASE,
+)
+
+
+def _mark_staff_by_context(
+    t: str,
+    tokens: list[Token],
+    sents: list[Sentence],
+    sid: Callable[[int], int],
+    names: list[Name],
+    diag: list[Hit],
+    relations: list[Reference],
+) -> None:
+    """Staff introductions, farewells and job ads (compliance.md §3.5 hard negatives): a name
+    in such a sentence, or next to one, is a colleague or a contact person unless its own
+    sentence ties it to a treatment (a diagnosis, a relation word, "aufgenommen", "Patientin")."""
+    candidates = [n for n in names if not n.staff and n.cue not in ("patient", "relation")]
+    if not candidates:
+        return
+    job_ad = bool(JOB_AD.search(t))
+    staff_sentences: set[int] = set()
+    for i, sentence in enumerate(sents):
+        chunk = t[sentence.start : sentence.end]
+        if STAFF_CONTEXT.search(chunk) or (job_ad and CONTACT_CUE.search(chunk)):
+            staff_sentences.update((i - 1, i, i + 1))
+        elif CONTACT_CUE.search(chunk):
+            staff_sentences.add(i)
+        elif STAFF_INTRO.search(chunk) and any(
+            STAFF_ROLE.search(tok.lower) or tok.lower in STAFF_TITLES
+            for tok in tokens
+            if sentence.start <= tok.start < sentence.end
+        ):
+            staff_sentences.update((i - 1, i, i + 1))
+    treated = {sid(h.start) for h in diag} | {sid(r.start) for r in relations}
+    for i, sentence in enumerate(sents):
+        if _TREATED.search(t, sentence.start, sentence.end):
+            treated.add(i)
+    for name in candidates:
+        s = sid(name.start)
+        if s in treated:
+            continue
+        if job_ad or s in staff_sentences:
+            name.staff = True
 
 
 def _reidentification(
