@@ -392,18 +392,21 @@ def _mark_staff_by_context(
         return
     job_ad = bool(JOB_AD.search(t))
     staff_sentences: set[int] = set()
+    contact_from: dict[int, int] = {}
     for i, sentence in enumerate(sents):
         chunk = t[sentence.start : sentence.end]
         if STAFF_CONTEXT.search(chunk) or (job_ad and CONTACT_CUE.search(chunk)):
             staff_sentences.update((i - 1, i, i + 1))
-        elif CONTACT_CUE.search(chunk):
-            staff_sentences.add(i)
         elif STAFF_INTRO.search(chunk) and any(
             STAFF_ROLE.search(tok.lower) or tok.lower in STAFF_TITLES
             for tok in tokens
             if sentence.start <= tok.start < sentence.end
         ):
             staff_sentences.update((i - 1, i, i + 1))
+        else:
+            cue = CONTACT_CUE.search(t, sentence.start, sentence.end)
+            if cue:  # "Kontakt: Sabine Ortlepp", not "Frau Tammen, bei Rückfragen …"
+                contact_from[i] = cue.start()
     treated = {sid(h.start) for h in diag} | {sid(r.start) for r in relations}
     for i, sentence in enumerate(sents):
         if _TREATED.search(t, sentence.start, sentence.end):
@@ -412,7 +415,7 @@ def _mark_staff_by_context(
         s = sid(name.start)
         if s in treated:
             continue
-        if job_ad or s in staff_sentences:
+        if job_ad or s in staff_sentences or name.start > contact_from.get(s, len(t)):
             name.staff = True
 
 
