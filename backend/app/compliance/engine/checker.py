@@ -23,6 +23,8 @@ from app.compliance.engine.hits import Hit
 from app.compliance.engine.lexicon import (
     CARE_WORDS,
     CONTACT_CUE,
+    EVENT_CONTEXT,
+    EVENT_ROOM_BEFORE,
     JOB_AD,
     PATIENT_CUES,
     STAFF_CONTEXT,
@@ -95,8 +97,8 @@ _IBAN_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _DONATION = re.compile(
-    r"\b(?:spende\w*|spenden\w*|förderverein\w*|foerderverein\w*|donat\w*|fundrais\w*|"
-    r"charity|stiftung\w*)\b",
+    r"\b(?:spende\w*|spenden\w*|förderverein\w*|foerderverein\w*|freundeskreis\w*|donat\w*|"
+    r"fundrais\w*|charity|stiftung\w*|verwendungszweck|stichwort|e\.\s?v\.|ggmbh)",
     re.IGNORECASE,
 )
 _PERSON_ADDRESS = re.compile(
@@ -117,6 +119,13 @@ _TIME = re.compile(
     r"friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"\d{1,2}\.\d{1,2}\.(?:\d{2,4})?)\b",
     re.IGNORECASE,
+)
+# A ward right next to a name: "Frau Kessler (Station 8)", "Station 8, Frau Kessler".
+_ATTACHED = re.compile(
+    r"\s*[,(;:/-]?\s*(?:(?:Herrn?|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Patient(?:in)?)\s+)?"
+)
+_POSSESSED = re.compile(
+    r"(?i)\b(?:ihr\w*|dein\w*|sein\w*|mein\w*|your|his|her|my)\s+(?:\w+\s+){0,2}$"
 )
 _SERVICE_NOUNS = frozenset(
     """advocate advocacy service services relations office feedback experience portal safety
@@ -184,6 +193,7 @@ def check(
         for i, tok in enumerate(tokens)
         if tok.lower in CARE_WORDS
         and not (i + 1 < len(tokens) and tokens[i + 1].lower in _SERVICE_NOUNS)
+        and not EVENT_ROOM_BEFORE.search(t, max(0, tok.start - 25), tok.start)
     }
 
     def names_in(s: int, radius: int = 0) -> list[Name]:
@@ -202,10 +212,30 @@ def check(
     def emit(rule: str, severity: Severity, start: int | None, end: int | None) -> None:
         out.append(_Out(rule, severity, start, end))
 
+    ward = [
+        h
+        for h in ward
+        if not EVENT_ROOM_BEFORE.search(t, max(0, h.start - 25), h.start)
+    ]  # "Hörsaal 2", "Seminar Room 4", "Konferenzraum Zimmer 104" are venues
+    # "the talk on knee replacement", "Vortrag über Demenz": the topic of an event, no one's
+    diag = [
+        h
+        for h in diag
+        if not (
+            EVENT_CONTEXT.search(t, sents[sid(h.start)].start, sents[sid(h.start)].end)
+            and not refs_in(relations, sid(h.start))
+            and not _POSSESSED.search(t, max(0, h.start - 25), h.start)
+        )
+    ]
     located_wards = [
         h
         for h in ward
-        if (
+        if any(
+            _ATTACHED.fullmatch(t, min(n.end, h.end), max(n.start, h.start))
+            for n in persons
+            if n.end <= h.start or h.end <= n.start
+        )
+        or (
             h.detail in ("numbered", "code", "department")
             and not re.match(r"(?i)(?:station|ward)\b", t[h.start : h.end])
         )
@@ -263,8 +293,8 @@ def check(
     for h in iban_hits:
         s = sid(h.start)
         sentence = t[sents[s].start : sents[s].end]
-        if _DONATION.search(sentence) and not person_in(s):
-            emit("pii.iban", "warn", h.start, h.end)
+        if (_DONATION.search(sentence) or _DONATION.search(t)) and not person_in(s):
+            emit("pii.iban", "warn", h.start, h.end)  # the Förderverein's account
         elif h.detail == "valid" or _IBAN_CONTEXT.search(sentence) or person_in(s):
             emit("pii.iban", "block", h.start, h.end)
         else:
@@ -303,7 +333,14 @@ def check(
     # --- replies: confirming a treatment relationship, individual advice --------------------------
     confirms: list[tuple[int, int]] = []
     if reply:
-        confirms = replies.confirms_patient(t)
+        confirms = [
+            (a, b)
+            for a, b in replies.confirms_patient(t)
+            if not (
+                re.search(r"(?i)unterlagen|documents|papers|application", t[a:b])
+                and JOB_AD.search(t, sents[sid(a)].start, sents[sid(a)].end)
+            )
+        ]
         health_sentences = {sid(h.start) for h in (*diag, *located_wards)} | care_sentences
         for r in relations:
             s = sid(r.start)
@@ -322,7 +359,11 @@ def check(
     # --- wards and diagnoses tied to a person ---------------------------------------------------
     for h in located_wards:
         s = sid(h.start)
-        if person_in(s) or (reply and (refs_in(second, s) or s in confirm_sentences)):
+        if (
+            person_in(s)
+            or (reply and (refs_in(second, s) or s in confirm_sentences))
+            or (reply and s > 0 and s - 1 in confirm_sentences and person_in(s - 1))
+        ):
             emit("pii.ward_room", "block", h.start, h.end)
 
     for h in diag:
@@ -351,6 +392,10 @@ def check(
             or refs_in(relations, s)
             or identifier_block
             or (reply and confirms)
+            or (reply and n.cue == "greeting" and any(
+                o.severity == "block" and o.rule in ("pii.ward_room", "phi.diagnosis")
+                for o in out
+            ))
         ):
             emit("pii.name", "block", n.start, n.end)
 
