@@ -213,9 +213,7 @@ def check(
         out.append(_Out(rule, severity, start, end))
 
     ward = [
-        h
-        for h in ward
-        if not EVENT_ROOM_BEFORE.search(t, max(0, h.start - 25), h.start)
+        h for h in ward if not EVENT_ROOM_BEFORE.search(t, max(0, h.start - 25), h.start)
     ]  # "Hörsaal 2", "Seminar Room 4", "Konferenzraum Zimmer 104" are venues
     # "the talk on knee replacement", "Vortrag über Demenz": the topic of an event, no one's
     diag = [
@@ -392,10 +390,14 @@ def check(
             or refs_in(relations, s)
             or identifier_block
             or (reply and confirms)
-            or (reply and n.cue == "greeting" and any(
-                o.severity == "block" and o.rule in ("pii.ward_room", "phi.diagnosis")
-                for o in out
-            ))
+            or (
+                reply
+                and n.cue == "greeting"
+                and any(
+                    o.severity == "block" and o.rule in ("pii.ward_room", "phi.diagnosis")
+                    for o in out
+                )
+            )
         ):
             emit("pii.name", "block", n.start, n.end)
 

@@ -45,7 +45,7 @@ NOT_NAME = (
         station zimmer intensiv kreißsaal notaufnahme kardiologie onkologie neurologie
         chirurgie geriatrie psychiatrie pädiatrie gynäkologie urologie orthopädie
         spendenkonto förderverein kinderklinik klinikum klinik krankenhaus hospital
-        covid corona sepsis flu""".split()
+        covid corona sepsis flu him them ihn ihm""".split()
     )
 )
 _NOT_SURNAME = (
@@ -301,8 +301,11 @@ def find_names(
         j = next((idx for idx, tk in enumerate(tokens) if tk.start >= m.end()), n)
         if j < n and _surname_after_title(tokens[j]) and tokens[j].lower not in STAFF_TITLES:
             k = j + 1
-            while k < n and k - j < 3 and _gap(text, tokens[k - 1], tokens[k]) == " " and (
-                _surname_after_title(tokens[k]) and tokens[k].lower not in COMMON_WORDS
+            while (
+                k < n
+                and k - j < 3
+                and _gap(text, tokens[k - 1], tokens[k]) == " "
+                and (_surname_after_title(tokens[k]) and tokens[k].lower not in COMMON_WORDS)
             ):
                 k += 1
             add(j, k, "apposition")
@@ -369,8 +372,10 @@ def find_names(
             ):
                 add(i, i + 2, "gazetteer")
     names[:] = [
-        nm for nm in names if not _ORG_AFTER.match(text, nm.end) and not _ORG_BEFORE.search(
-            text, max(0, nm.start - 12), nm.start)
+        nm
+        for nm in names
+        if not _ORG_AFTER.match(text, nm.end)
+        and not _ORG_BEFORE.search(text, max(0, nm.start - 12), nm.start)
     ]
     names.sort(key=lambda nm: nm.start)
     for name in names:  # ", Tom." at the end of a sentence addresses the reader
