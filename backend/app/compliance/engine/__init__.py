@@ -16,7 +16,7 @@ from __future__ import annotations
 from app.compliance.engine import checker as _checker
 from app.compliance.engine.findings import AllowList, Finding, Kind, Severity
 
-RULESET_VERSION = "2026-11-25.1"
+RULESET_VERSION = "2026-11-25.2"
 """Bumped with every rule change; stored with each finding so regressions can be traced."""
 
 

@@ -20,9 +20,27 @@ from app.compliance.engine import hwg, identifiers, replies
 from app.compliance.engine.findings import AllowList, Finding, Kind, Severity
 from app.compliance.engine.health import diagnoses, wards
 from app.compliance.engine.hits import Hit
-from app.compliance.engine.lexicon import CARE_WORDS, PATIENT_CUES
+from app.compliance.engine.lexicon import (
+    CARE_WORDS,
+    CONTACT_CUE,
+    EVENT_CONTEXT,
+    EVENT_ROOM_BEFORE,
+    JOB_AD,
+    PATIENT_CUES,
+    STAFF_CONTEXT,
+    STAFF_INTRO,
+    STAFF_ROLE,
+    STAFF_TITLES,
+)
 from app.compliance.engine.persons import Name, Reference, find_names, references
-from app.compliance.engine.text import Normalised, Token, normalise, sentences, tokenize
+from app.compliance.engine.text import (
+    Normalised,
+    Sentence,
+    Token,
+    normalise,
+    sentences,
+    tokenize,
+)
 
 MESSAGES: dict[tuple[str, str], str] = {
     ("pii.name", "block"): "Name mit Patientenbezug: Die Person wird als Patient/in oder "
@@ -79,8 +97,8 @@ _IBAN_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _DONATION = re.compile(
-    r"\b(?:spende\w*|spenden\w*|förderverein\w*|foerderverein\w*|donat\w*|fundrais\w*|"
-    r"charity|stiftung\w*)\b",
+    r"\b(?:spende\w*|spenden\w*|förderverein\w*|foerderverein\w*|freundeskreis\w*|donat\w*|"
+    r"fundrais\w*|charity|stiftung\w*|verwendungszweck|stichwort|e\.\s?v\.|ggmbh)",
     re.IGNORECASE,
 )
 _PERSON_ADDRESS = re.compile(
@@ -101,6 +119,13 @@ _TIME = re.compile(
     r"friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"\d{1,2}\.\d{1,2}\.(?:\d{2,4})?)\b",
     re.IGNORECASE,
+)
+# A ward right next to a name: "Frau Kessler (Station 8)", "Station 8, Frau Kessler".
+_ATTACHED = re.compile(
+    r"\s*[,(;:/-]?\s*(?:(?:Herrn?|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Patient(?:in)?)\s+)?"
+)
+_POSSESSED = re.compile(
+    r"(?i)\b(?:ihr\w*|dein\w*|sein\w*|mein\w*|your|his|her|my)\s+(?:\w+\s+){0,2}$"
 )
 _SERVICE_NOUNS = frozenset(
     """advocate advocacy service services relations office feedback experience portal safety
@@ -158,8 +183,9 @@ def check(
         t, tokens, token_sentence_start, blocked_positions=blocked, staff_names=allow.staff_names
     )
     refs = references(t, tokens)
-    persons = [n for n in names if not n.staff]
     relations = [r for r in refs if r.kind == "relation"]
+    _mark_staff_by_context(t, tokens, sents, sid, names, diag, relations)
+    persons = [n for n in names if not n.staff]
     second = [r for r in refs if r.kind == "second"] if reply else []
     third = [r for r in refs if r.kind == "third"] if reply else []
     care_sentences = {
@@ -167,6 +193,7 @@ def check(
         for i, tok in enumerate(tokens)
         if tok.lower in CARE_WORDS
         and not (i + 1 < len(tokens) and tokens[i + 1].lower in _SERVICE_NOUNS)
+        and not EVENT_ROOM_BEFORE.search(t, max(0, tok.start - 25), tok.start)
     }
 
     def names_in(s: int, radius: int = 0) -> list[Name]:
@@ -185,10 +212,28 @@ def check(
     def emit(rule: str, severity: Severity, start: int | None, end: int | None) -> None:
         out.append(_Out(rule, severity, start, end))
 
+    ward = [
+        h for h in ward if not EVENT_ROOM_BEFORE.search(t, max(0, h.start - 25), h.start)
+    ]  # "Hörsaal 2", "Seminar Room 4", "Konferenzraum Zimmer 104" are venues
+    # "the talk on knee replacement", "Vortrag über Demenz": the topic of an event, no one's
+    diag = [
+        h
+        for h in diag
+        if not (
+            EVENT_CONTEXT.search(t, sents[sid(h.start)].start, sents[sid(h.start)].end)
+            and not refs_in(relations, sid(h.start))
+            and not _POSSESSED.search(t, max(0, h.start - 25), h.start)
+        )
+    ]
     located_wards = [
         h
         for h in ward
-        if (
+        if any(
+            _ATTACHED.fullmatch(t, min(n.end, h.end), max(n.start, h.start))
+            for n in persons
+            if n.end <= h.start or h.end <= n.start
+        )
+        or (
             h.detail in ("numbered", "code", "department")
             and not re.match(r"(?i)(?:station|ward)\b", t[h.start : h.end])
         )
@@ -246,8 +291,8 @@ def check(
     for h in iban_hits:
         s = sid(h.start)
         sentence = t[sents[s].start : sents[s].end]
-        if _DONATION.search(sentence) and not person_in(s):
-            emit("pii.iban", "warn", h.start, h.end)
+        if (_DONATION.search(sentence) or _DONATION.search(t)) and not person_in(s):
+            emit("pii.iban", "warn", h.start, h.end)  # the Förderverein's account
         elif h.detail == "valid" or _IBAN_CONTEXT.search(sentence) or person_in(s):
             emit("pii.iban", "block", h.start, h.end)
         else:
@@ -286,7 +331,14 @@ def check(
     # --- replies: confirming a treatment relationship, individual advice --------------------------
     confirms: list[tuple[int, int]] = []
     if reply:
-        confirms = replies.confirms_patient(t)
+        confirms = [
+            (a, b)
+            for a, b in replies.confirms_patient(t)
+            if not (
+                re.search(r"(?i)unterlagen|documents|papers|application", t[a:b])
+                and JOB_AD.search(t, sents[sid(a)].start, sents[sid(a)].end)
+            )
+        ]
         health_sentences = {sid(h.start) for h in (*diag, *located_wards)} | care_sentences
         for r in relations:
             s = sid(r.start)
@@ -305,7 +357,11 @@ def check(
     # --- wards and diagnoses tied to a person ---------------------------------------------------
     for h in located_wards:
         s = sid(h.start)
-        if person_in(s) or (reply and (refs_in(second, s) or s in confirm_sentences)):
+        if (
+            person_in(s)
+            or (reply and (refs_in(second, s) or s in confirm_sentences))
+            or (reply and s > 0 and s - 1 in confirm_sentences and person_in(s - 1))
+        ):
             emit("pii.ward_room", "block", h.start, h.end)
 
     for h in diag:
@@ -334,6 +390,14 @@ def check(
             or refs_in(relations, s)
             or identifier_block
             or (reply and confirms)
+            or (
+                reply
+                and n.cue == "greeting"
+                and any(
+                    o.severity == "block" and o.rule in ("pii.ward_room", "phi.diagnosis")
+                    for o in out
+                )
+            )
         ):
             emit("pii.name", "block", n.start, n.end)
 
@@ -346,6 +410,60 @@ def check(
         out.append(_Out(f.rule, f.severity, f.start, f.end, f.message))
 
     return _finish(norm, out)
+
+
+# Verbs and nouns that tie a person to a treatment: they override staff context.
+_TREATED = re.compile(
+    r"\b(?:aufgenommen|eingeliefert|entlassen|liegt|lag|operiert|behandelt|verlegt|"
+    r"eingewiesen|verstorben|gestorben|diagnostiziert|erkrankt|reanimiert|entbunden|"
+    r"admitted|discharged|operated|treated|diagnosed|hospitali[sz]ed|resuscitated|passed away|"
+    r"patient|patientin|pat\.)",
+    re.IGNORECASE,
+)
+
+
+def _mark_staff_by_context(
+    t: str,
+    tokens: list[Token],
+    sents: list[Sentence],
+    sid: Callable[[int], int],
+    names: list[Name],
+    diag: list[Hit],
+    relations: list[Reference],
+) -> None:
+    """Staff introductions, farewells and job ads (compliance.md §3.5 hard negatives): a name
+    in such a sentence, or next to one, is a colleague or a contact person unless its own
+    sentence ties it to a treatment (a diagnosis, a relation word, "aufgenommen", "Patientin")."""
+    candidates = [n for n in names if not n.staff and n.cue not in ("patient", "relation")]
+    if not candidates:
+        return
+    job_ad = bool(JOB_AD.search(t))
+    staff_sentences: set[int] = set()
+    contact_from: dict[int, int] = {}
+    for i, sentence in enumerate(sents):
+        chunk = t[sentence.start : sentence.end]
+        if STAFF_CONTEXT.search(chunk) or (job_ad and CONTACT_CUE.search(chunk)):
+            staff_sentences.update((i - 1, i, i + 1))
+        elif STAFF_INTRO.search(chunk) and any(
+            STAFF_ROLE.search(tok.lower) or tok.lower in STAFF_TITLES
+            for tok in tokens
+            if sentence.start <= tok.start < sentence.end
+        ):
+            staff_sentences.update((i - 1, i, i + 1))
+        else:
+            cue = CONTACT_CUE.search(t, sentence.start, sentence.end)
+            if cue:  # "Kontakt: Sabine Ortlepp", not "Frau Tammen, bei Rückfragen …"
+                contact_from[i] = cue.start()
+    treated = {sid(h.start) for h in diag} | {sid(r.start) for r in relations}
+    for i, sentence in enumerate(sents):
+        if _TREATED.search(t, sentence.start, sentence.end):
+            treated.add(i)
+    for name in candidates:
+        s = sid(name.start)
+        if s in treated:
+            continue
+        if job_ad or s in staff_sentences or name.start > contact_from.get(s, len(t)):
+            name.staff = True
 
 
 def _reidentification(

@@ -70,8 +70,10 @@ _NAMED_UNITS = (
     r"schockraum|überwachungsstation|dialysestation|\w+station|"
     r"icu|nicu|picu|ccu|intensive care(?: unit)?|er|emergency room|emergency department|"
     r"maternity ward|labou?r and delivery|recovery room|operating room|psych ward|hospice|"
+    r"coronary care(?: unit)?|high dependency(?: unit)?|hdu|acute medical unit|amu|a&e|"
     r"step-?down unit|(?:surgical|medical|cardiac|oncology|psychiatric|pediatric|paediatric|"
     r"children's|geriatric|maternity|stroke|neurology|cardiology|orthopa?edic|burns?|"
+    r"rehab|rehabilitation|respiratory|renal|trauma|spinal|neonatal|dementia|"
     r"isolation|covid) (?:ward|unit|floor)|\d{1,2}\s?(?:west|east|north|south)"
 )
 _NAMED = re.compile(rf"\b{_ARTICLE}(?:{_NAMED_UNITS})\b", re.IGNORECASE)
@@ -79,18 +81,19 @@ _DEPARTMENTS = (
     r"kardiologie|onkologie|neurologie|chirurgie|unfallchirurgie|neurochirurgie|geriatrie|"
     r"psychiatrie|pädiatrie|kinderklinik|gynäkologie|geburtshilfe|urologie|orthopädie|"
     r"gastroenterologie|nephrologie|pneumologie|dermatologie|hämatologie|dialyse|"
-    r"psychosomatik|reha|inneren|innere|neonatologie|"
+    r"psychosomatik|reha|inneren|innere|neonatologie|onko|kardio|neuro|gyn|gyno|uro|ortho|"
+    r"gastro|unfallchir|chir|psych|geri|päd|"
     r"cardiology|oncology|neurology|surgery|geriatrics|psychiatry|pediatrics|paediatrics|"
     r"maternity|obstetrics|urology|orthopa?edics|nephrology|rehab"
 )
 _LOCATIVE = re.compile(
-    rf"\b(?:auf|in|zur|im|on|in|at)\s+{_ARTICLE}(?:{_DEPARTMENTS})\b"
+    rf"\b(?:auf|in|zur|im|on|in|at|aufer|aufm|auffe|uff|uf|inner)\s+{_ARTICLE}(?:{_DEPARTMENTS})\b"
     r"(?!\s+(?:clinic|sprechstunde|ambulanz|praxis|team|conference|kongress))"
     r"(?:\s+(?:floor|ward|unit))?",
     re.IGNORECASE,
 )
 _COLLOQUIAL = re.compile(r"\b(?:auf|in|von)\s+(?:der|die|dem|da)\s+(\d{1,2}[a-zA-Z]?)\b")
-_CAPITALS_ONLY = frozenset({"er", "its", "imc", "zna", "ccu"})
+_CAPITALS_ONLY = frozenset({"er", "its", "imc", "zna", "ccu", "hdu", "amu"})
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:auf|in|von|zur)\s+(?:der|die|dem|da|d')?\s*$", re.IGNORECASE
 )

@@ -117,7 +117,9 @@ def e164(number: str) -> str | None:
 
 
 # --- IBAN --------------------------------------------------------------------------------
-_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b")
+_IBAN = re.compile(
+    r"\b(?:[A-Z]{2} ?|[A-Za-z]{2})\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b"
+)
 
 
 def ibans(text: str) -> list[Hit]:
@@ -148,6 +150,7 @@ def kvnr_valid(letter: str, digits: str) -> bool:
 
 _INSURANCE_CONTEXT = re.compile(
     r"(?:versicherten-?\s?(?:nummer|nr\.?)|versicherungsnummer|versicherungs-?nr\.?|"
+    r"kv-?\s?nummer|krankenkassen-?\s?(?:nummer|nr\.?)|kassen-?nummer|versichertennr\.?|"
     r"krankenversichertennummer|kvnr|kv-nr\.?|mitgliedsnummer|mitglieds-?nr\.?|"
     r"gesundheitskarte|krankenkasse|kasse|"
     r"member\s?(?:id|number|no\.?|#)|policy\s?(?:number|no\.?|#|id)|insurance\s?(?:number|no\.?|id|#)|"
@@ -184,7 +187,8 @@ _CASE_CONTEXT = re.compile(
     r"akten-?nr\.?|aktennummer|krankenblattnummer|befundnummer|auftragsnummer des befundes|"
     r"medical record(?:\s?(?:number|no\.?|#))?|record\s?(?:number|no\.?|#)|"
     r"chart\s?(?:number|no\.?|#)|patient\s?(?:id|number|no\.?|#)|encounter\s?(?:id|number)|"
-    r"case\s?(?:number|no\.?|#|id)|hospital number|visit number)",
+    r"case\s?(?:number|no\.?|#|id)|hospital number|visit number|vorgangs-?(?:nummer|nr\.?)|"
+    r"\bref\.|reference\s?(?:number|no\.?|#)?|your ref|unser zeichen|ihr zeichen|az\.)",
     re.IGNORECASE,
 )
 _BARE_CASE = re.compile(r"\b(?:case|fall)\s?#?:?\s?(\d[\d\-/]{3,}\d)\b", re.IGNORECASE)
@@ -214,6 +218,7 @@ _DATE = re.compile(
     r"\b(?:"
     r"(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})[./](?P<y1>\d{4}|\d{2})(?![\d.]\d)"
     r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
+    r"|(?P<m5>\d{1,2})-(?P<d5>\d{1,2})-(?P<y5>\d{4})"
     rf"|(?P<d3>\d{{1,2}})\.?\s?(?P<mn3>{_MONTH_NAMES})\.?,?\s(?P<y3>\d{{4}})"
     rf"|(?P<mn4>{_MONTH_NAMES})\.?\s(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y4>\d{{4}})"
     r")\b",
@@ -221,7 +226,7 @@ _DATE = re.compile(
 )
 _BIRTH_BEFORE = re.compile(
     r"(?:\bgeb\.?|\bgeboren(?:\s+am)?|\bgeburtsdatum|\bgeb\.-?datum|\bgeburtstag\s+am|\*|"
-    r"\bdob|\bd\.o\.b\.?|\bborn(?:\s+on)?|\bdate\s+of\s+birth|\bbirth\s?date|\bbirthday)"
+    r"\(\s*b\.|\bdob|\bd\.o\.b\.?|\bborn(?:\s+on)?|\bdate\s+of\s+birth|\bbirth\s?date|\bbirthday)"
     r"[\s:,(]*(?:am|on|is|ist|lautet)?[\s:(]*$",
     re.IGNORECASE,
 )
@@ -230,6 +235,9 @@ _BIRTH_YEAR = re.compile(
     r"(?:\bjahrgang|\bjg\.?|\bborn\s+in|\bgeboren\s+(?:im\s+jahr\s+)?|\*\s?)\s?(?P<y>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
+_BIRTH_YEAR_SHORT = re.compile(
+    r"(?:\bjahrgang|\bjg\.?|\bbj\.?)\s?'?(?P<y>\d{2})\b(?![.,:/]?\d)", re.IGNORECASE
+)
 
 
 def dates(text: str) -> list[Hit]:
@@ -237,7 +245,9 @@ def dates(text: str) -> list[Hit]:
     this_year = dt.datetime.now(dt.UTC).year
     hits: list[Hit] = []
     for m in _DATE.finditer(text):
-        year_text = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
+        year_text = (
+            m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
+        )
         year = int(year_text)
         if year < 100:
             year += 1900 if year > this_year % 100 else 2000
@@ -249,9 +259,10 @@ def dates(text: str) -> list[Hit]:
         else:
             detail = "recent"
         hits.append(Hit("DATE", m.start(), m.end(), detail))
-    for m in _BIRTH_YEAR.finditer(text):
-        if not any(h.overlaps(m.start(), m.end()) for h in hits):
-            hits.append(Hit("DATE", m.start(), m.end(), "birth"))
+    for pattern in (_BIRTH_YEAR, _BIRTH_YEAR_SHORT):
+        for m in pattern.finditer(text):
+            if not any(h.overlaps(m.start(), m.end()) for h in hits):
+                hits.append(Hit("DATE", m.start(), m.end(), "birth"))
     return hits
 
 

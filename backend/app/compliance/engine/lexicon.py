@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 
@@ -149,4 +150,71 @@ COMMON_WORDS = (
     | WEEKDAYS
     | frozenset(MONTHS_DE)
     | frozenset(MONTHS_EN)
+)
+
+# --- context of a whole sentence or text (compliance.md §3.5 hard negatives) ----------------
+# Role nouns for colleagues, also as compound heads: "Pflegeexpertin", "Wundmanagerin",
+# "Hygienebeauftragter", "Praxisanleiterin", "Chefkoch".
+STAFF_ROLE = re.compile(
+    r"(?:arzt|ärztin|ärzte|pfleger|pflegerin|pflegekraft|pflegekräfte|schwester|hebamme|"
+    r"therapeut(?:in)?|expert(?:e|in)|leitung|leiter(?:in)?|beauftragte[r]?|koordinator(?:in)?|"
+    r"manager(?:in)?|referent(?:in)?|anleiter(?:in)?|assistent(?:in)?|koch|köchin|techniker(?:in)?|"
+    r"fachkraft|fachkräfte|direktor(?:in)?|sekretär(?:in)?|seelsorger(?:in)?|sozialarbeiter(?:in)?|"
+    r"azubi|auszubildende[r]?|praktikant(?:in)?|mitarbeiter(?:in)?|kolleg(?:e|in)|mfa|"
+    r"apprentice|nurse|doctor|midwife|manager|consultant|registrar|physio|porter|chef|"
+    r"technician|therapist|coordinator|volunteer|chaplain|receptionist|administrator|"
+    r"secretary|specialist|trainee|student|colleague|lead)s?$",
+    re.IGNORECASE,
+)
+# Sentences that introduce, welcome, celebrate or say goodbye to colleagues: a name there
+# is staff unless the same sentence ties it to a treatment.
+STAFF_CONTEXT = re.compile(
+    r"\b(?:azubi\w*|auszubildende\w*|praktikant\w*|kolleg(?:e|en|in|innen)|mitarbeiter\w*|"
+    r"\w*jubiläum|ruhestand|rente\b|renteneintritt|verabschied\w*|abschied|teamfoto\w*|"
+    r"v\.\s?l\.\s?n\.\s?r\.?|neu(?:e[rns]?)?\s+(?:bei uns|im team|an bord)|an bord|"
+    r"verstärk\w*\s+(?:\w+\s+){0,2}\w*team|willkommen im team|einarbeitung|des monats|"
+    r"erste[rn]?\s+arbeitstag|dienstbeginn|startet\s+(?:heute|morgen|bei uns)|"
+    r"new starters?|apprentice\w*|joins?\s+(?:us|our|the)\b|joined\s+(?:us|our|the)\b|"
+    r"joining\s+(?:us|our|the)\b|welcome to the team|on board|of the (?:year|month)|"
+    r"retir\w*|years of service|work anniversary|our newest|newly qualified|starting on the wards|"
+    r"new (?:doctors|nurses|colleagues|recruits|residents|interns|team members?))\b",
+    re.IGNORECASE,
+)
+# Greeting/celebration words that, with a role noun in the same sentence, introduce staff.
+STAFF_INTRO = re.compile(
+    r"\b(?:willkommen|begrüß\w*|stellen?\s+(?:\w+\s+){0,3}vor|stellt sich vor|vorstellen|"
+    r"unser(?:e[rnms]?)? neue[rnms]?|neue[rnms]? (?:\w+\s+)?(?:stationsleitung|leitung|leiter\w*)|"
+    r"glückwunsch\w*|gratul\w*|welcome|meet|say (?:hi|hello)|congrat\w*|our new|"
+    r"please welcome|introduc\w*)\b",
+    re.IGNORECASE,
+)
+# Job advertisements and the contact persons named in them.
+JOB_AD = re.compile(
+    r"\((?:[mwdfx]\s?/\s?){2}[mwdfx]\)|\b(?:stellenangebot\w*|stellenausschreibung\w*|"
+    r"stellenanzeige\w*|wir suchen|suchen wir|jetzt bewerben|bewirb dich|bewerben sie sich|"
+    r"bewerbung\w*|karriere\w*|vollzeit|teilzeit|minijob|ausbildung\w*|ausbildungsplatz|"
+    r"now hiring|we'?re hiring|we are hiring|hiring|vacanc\w*|job (?:opening|offer|ad)|"
+    r"closing date|apply (?:now|today|online|by)|full-time|part-time|recruit\w*)\b",
+    re.IGNORECASE,
+)
+CONTACT_CUE = re.compile(
+    r"\b(?:ansprechpartner\w*|kontakt(?:person)?|fragen beantwortet|beantwortet (?:ihnen |euch |dir )?"
+    r"(?:gerne? )?(?:ihre |eure |deine )?fragen|rückfragen|meld(?:e|et)? (?:dich|euch) bei|"
+    r"melden sie sich bei|wenden sie sich an|zur verfügung|reach out to|contact|"
+    r"informal (?:chat|discussion)|questions\?)",
+    re.IGNORECASE,
+)
+# Talks, courses and other events: rooms are venues, diagnoses are topics.
+EVENT_ROOM_BEFORE = re.compile(
+    r"(?:hörsaal|seminar\w*|konferenz\w*|besprechungs\w*|schulungs\w*|vortrags\w*|sitzungs\w*|"
+    r"unterrichts\w*|kurs\w*|lecture|conference|meeting|training|teaching|class|board|"
+    r"function|committee|education|community|interview|exam|quiet|prayer|multi-?faith)"
+    r"\s*(?:room|raum|zimmer)?\s*$",
+    re.IGNORECASE,
+)
+EVENT_CONTEXT = re.compile(
+    r"\b(?:vortrag\w*|spricht|referiert|infoabend|infoveranstaltung|selbsthilfegruppe|"
+    r"patientenakademie|seminar\w*|kurs|workshop|webinar|fortbildung|veranstaltung|"
+    r"talk|lecture|session|course|class|support group|grand rounds)\b",
+    re.IGNORECASE,
 )

@@ -19,6 +19,7 @@ _OTHER_LOCALES = (
     "nl_NL", "pt_PT", "hr_HR", "cs_CZ", "sk_SK", "sv_SE", "da_DK", "no_NO", "fi_FI", "hu_HU",
     "ro_RO", "sl_SI", "lt_LT", "lv_LV", "et_EE", "az_AZ", "id_ID",
 )  # fmt: skip
+_NEVER_FIRST = frozenset("can allen april august june may".split())
 _LATIN = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 
 
@@ -48,7 +49,7 @@ def _load(locales: Iterable[str]) -> tuple[set[str], set[str]]:
     )
 
 
-def _build() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _build() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     core_first, core_last = _load(_CORE_LOCALES)
     other_first, other_last = _load(_OTHER_LOCALES)
     first_all = (core_first | other_first) - COMMON_WORDS
@@ -56,7 +57,10 @@ def _build() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         frozenset(core_first - COMMON_WORDS),
         frozenset(first_all),
         frozenset(core_last | other_last),
+        frozenset(core_first & COMMON_WORDS - _NEVER_FIRST),
     )
 
 
-FIRST_CORE, FIRST_ALL, LAST_ALL = _build()
+FIRST_CORE, FIRST_ALL, LAST_ALL, FIRST_AMBIGUOUS = _build()
+"""``FIRST_AMBIGUOUS``: first names that are also ordinary words (``Frank``, ``Mark``, ``Rose``);
+they count only when a known surname follows."""

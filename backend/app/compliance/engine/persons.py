@@ -26,7 +26,7 @@ from app.compliance.engine.lexicon import (
     STAFF_TITLES,
     STAFF_VERBS,
 )
-from app.compliance.engine.names import FIRST_ALL, FIRST_CORE, LAST_ALL
+from app.compliance.engine.names import FIRST_ALL, FIRST_AMBIGUOUS, FIRST_CORE, LAST_ALL
 from app.compliance.engine.text import Token
 
 NOT_NAME = (
@@ -45,7 +45,7 @@ NOT_NAME = (
         station zimmer intensiv kreißsaal notaufnahme kardiologie onkologie neurologie
         chirurgie geriatrie psychiatrie pädiatrie gynäkologie urologie orthopädie
         spendenkonto förderverein kinderklinik klinikum klinik krankenhaus hospital
-        covid corona sepsis flu""".split()
+        covid corona sepsis flu him them ihn ihm""".split()
     )
 )
 _NOT_SURNAME = (
@@ -84,6 +84,25 @@ _RELATION_ADJECTIVES = frozenset(
     neugeborene neugeborenen little baby eldest youngest older younger newborn dear late
     verstorbene verstorbenen""".split()
 )
+
+
+_PATIENT_SERVICES = frozenset(
+    """experience access advice advocate advocacy liaison services service relations safety
+    transport portal representative representatives council forum panel voice partners
+    journey day information education feedback fürsprecher fürsprecherin service-center
+    services management""".split()
+)
+# A name followed by one of these is an organisation: "Mercy General", "St. Josef Hospital".
+_ORG_AFTER = re.compile(
+    r"\s+(?:General|Memorial|Hospital|Hospitals|Health|Healthcare|Medical|Clinic|Infirmary|"
+    r"Foundation|Trust|Krankenhaus|Klinikum|Klinik|Kliniken|Hospiz|Stift|Stiftung|Center|Centre|"
+    r"Zentrum|Apotheke|Pharmacy|Ambulanz|MVZ|Praxis|gGmbH|GmbH|e\.\s?V\.)\b"
+)
+_ORG_BEFORE = re.compile(r"\b(?:St\.|Sankt|Saint|Heilig-?\w*)\s*$")
+_AGE_BEFORE = re.compile(
+    r"\b\d{1,3}[- ](?:year-old|years-old|jährige[rn]?|jähriger|jährigen|Jährige[rn]?)\s+"
+)
+_NAMING = frozenset("namens named called".split())
 
 
 @dataclass(slots=True)
@@ -225,6 +244,8 @@ def find_names(
             while j < n and (tokens[j].lower in ACADEMIC or tokens[j].lower in HONORIFICS):
                 staff = staff or tokens[j].lower in ACADEMIC
                 j += 1
+            if low in PATIENT_CUES and j < n and tokens[j].lower in _PATIENT_SERVICES:
+                continue  # "Patient Experience team", "Patient Access Representative"
             if j < n and text[tok.end : tokens[j].start].strip(" .") == "":
                 lower = tok.text.islower() and low in HONORIFICS
                 if _namey(tokens[j], lower_ok=lower) or _surname_after_title(tokens[j]):
@@ -266,13 +287,39 @@ def find_names(
         if low in RELATIONS and (prev in POSSESSIVES or low in INFORMAL_RELATIONS):
             j = i + 1
             if j < n and text[tok.end : tokens[j].start] in {" ", ", "}:
-                if _namey(tokens[j], lower_ok=False):
-                    add(j, _extend(text, tokens, j, lower=False), "relation")
+                cand = tokens[j]
+                lower_ok = cand.text.islower() and cand.lower in FIRST_ALL
+                if _namey(cand, lower_ok=lower_ok):
+                    add(j, _extend(text, tokens, j, lower=lower_ok), "relation")
             continue
     # 4. vocative at the very start: "Oksana, deine IBAN …"
     if tokens and text[tokens[0].end : tokens[0].end + 1] in {",", "!"} and 0 not in used:
         if tokens[0].start == len(text) - len(text.lstrip()) and _namey(tokens[0], lower_ok=False):
             add(0, 1, "greeting")
+    # 4b. an age before the name ("67-year-old Frank Delaney", "der 54-jährige Uwe Kramer")
+    for m in _AGE_BEFORE.finditer(text):
+        j = next((idx for idx, tk in enumerate(tokens) if tk.start >= m.end()), n)
+        if j < n and _surname_after_title(tokens[j]) and tokens[j].lower not in STAFF_TITLES:
+            k = j + 1
+            while (
+                k < n
+                and k - j < 3
+                and _gap(text, tokens[k - 1], tokens[k]) == " "
+                and (_surname_after_title(tokens[k]) and tokens[k].lower not in COMMON_WORDS)
+            ):
+                k += 1
+            add(j, k, "apposition")
+    # 4c. "renate krüger heißt sie", "sie heißt anna", "her name's Margaret"
+    for i, tok in enumerate(tokens):
+        if tok.lower in ("heißt", "heisst") and i + 1 < n and tokens[i + 1].lower in ("sie", "er"):
+            if i >= 2 and tokens[i - 2].lower in FIRST_ALL and tokens[i - 1].lower not in NOT_NAME:
+                add(i - 2, i, "lead-in")
+            elif i >= 1 and tokens[i - 1].lower in FIRST_ALL:
+                add(i - 1, i, "lead-in")
+        elif tok.lower in _NAMING and i + 1 < n and tokens[i + 1].lower in FIRST_ALL:
+            if tokens[i + 1].lower not in NOT_NAME:
+                j = i + 1
+                add(j, _extend(text, tokens, j, lower=tokens[j].text.islower()), "lead-in")
     # 5. apposition: "Ruprecht Anzinger (81)", "Edna Pruitt (born …)", "Rosalind Achterberg, 52,"
     for i, tok in enumerate(tokens):
         if i in used or not _APPOSITION.match(text, tok.end):
@@ -292,7 +339,24 @@ def find_names(
         add(j, i + 1, "apposition")
     # 6. gazetteer
     for i, tok in enumerate(tokens):
-        if i in used or tok.lower not in FIRST_ALL:
+        if i in used:
+            continue
+        base = tok.lower[:-2] if tok.lower.endswith("'s") else tok.lower
+        if base != tok.lower and base in FIRST_CORE and tok.text[0].isupper():
+            add(i, i + 1, "gazetteer")  # "Kieran's appointment"
+            continue
+        if (
+            tok.lower in FIRST_AMBIGUOUS
+            and tok.text[0].isupper()
+            and i + 1 < n
+            and _gap(text, tok, tokens[i + 1]) == " "
+            and tokens[i + 1].lower in LAST_ALL
+            and tokens[i + 1].lower not in NOT_NAME
+            and tokens[i + 1].text[0].isupper()
+        ):
+            add(i, _extend(text, tokens, i + 1, lower=False), "gazetteer")  # "Frank Delaney"
+            continue
+        if tok.lower not in FIRST_ALL:
             continue
         if tok.text[0].isupper() and not tok.text.isupper():
             end = _extend(text, tokens, i, lower=False)
@@ -307,6 +371,12 @@ def find_names(
                 and nxt.lower not in NOT_NAME
             ):
                 add(i, i + 2, "gazetteer")
+    names[:] = [
+        nm
+        for nm in names
+        if not _ORG_AFTER.match(text, nm.end)
+        and not _ORG_BEFORE.search(text, max(0, nm.start - 12), nm.start)
+    ]
     names.sort(key=lambda nm: nm.start)
     for name in names:  # ", Tom." at the end of a sentence addresses the reader
         if name.cue == "gazetteer" and re.fullmatch(

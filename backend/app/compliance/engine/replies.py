@@ -10,7 +10,7 @@ _CARE_NOUNS_DE = (
     r"(?:\w*aufenthalt\w*|behandlung|\w+behandlung|operation|\w+operation|op|\w+-op|eingriff\w*|"
     r"untersuchung\w*|befund\w*|akte|krankenakte|patientenakte|unterlagen|entlassung|aufnahme|"
     r"zimmer|bett|station|therapie|diagnose|arztbrief\w*|entlassbrief\w*|entlassungsbrief\w*|"
-    r"laborwerte\w*|blutwerte\w*|röntgen\w*|mrt|ct|medikation|medikamente\w*|genesung|reha|"
+    r"laborwerte\w*|blutwerte\w*|werte|röntgen\w*|mrt|ct|medikation|medikamente\w*|genesung|reha|"
     r"narkose|wunde|naht|chemo\w*|dialyse|geburt|entbindung|kaiserschnitt\w*|nachsorge|"
     r"nachuntersuchung|bestrahlung\w*|biopsie|befundbericht|krankschreibung|schmerzmittel|"
     r"infusion|verband|gips|katheter)"
@@ -38,6 +38,10 @@ _CONFIRM = [
         re.IGNORECASE,
     ),
     re.compile(r"\bbei uns in Behandlung\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:ist|liegt|befindet sich)\s+(?:noch\s+|weiterhin\s+|seit \w+\s+)?bei uns\s*[.!,;]",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:Sie|du|dich|sich)\b[^.!?]{0,40}\bbei uns\b[^.!?]{0,40}\b(?:wohlgefühlt|"
         r"gut aufgehoben|versorgt|behandelt|operiert|entbunden|gelegen|waren|geboren|"
@@ -81,10 +85,18 @@ _CONFIRM = [
 ]
 
 
+# In text written all in lower case, "ihre" can be the polite "Ihre" (your).
+_LOWER_CONFIRM = re.compile(
+    rf"\b(?:ihr|ihre|ihrem|ihren|ihrer|ihres)\s+(?:\w+\s+)?{_CARE_NOUNS_DE}\b"
+)
+
+
 def confirms_patient(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pattern in _CONFIRM:
         spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    if not any(ch.isupper() for ch in text):
+        spans.extend((m.start(), m.end()) for m in _LOWER_CONFIRM.finditer(text))
     return spans
 
 
