@@ -129,7 +129,11 @@ class AuditService:
         if cached is not None and cached[0] is transaction and (cached[1] is not None or not wait):
             return cached[1]  # type: ignore[no-any-return]
         if session.get_bind().dialect.name == "postgresql":
-            sql = "SELECT pg_advisory_xact_lock(:k)" if wait else "SELECT pg_try_advisory_xact_lock(:k)"
+            sql = (
+                "SELECT pg_advisory_xact_lock(:k)"
+                if wait
+                else "SELECT pg_try_advisory_xact_lock(:k)"
+            )
             got = (await session.execute(text(sql), {"k": _CHAIN_LOCK_ID})).scalar()
             if not wait and not got:
                 session.info[_CHAIN_STATE] = (transaction, None)
@@ -150,7 +154,10 @@ class AuditService:
         event.seq = head[0] + 1
         event.prev_hash = head[1]
         event.hash = chain_hash(event.prev_hash, event)
-        session.info[_CHAIN_STATE] = (session.sync_session.get_transaction(), (event.seq, event.hash))
+        session.info[_CHAIN_STATE] = (
+            session.sync_session.get_transaction(),
+            (event.seq, event.hash),
+        )
 
     async def sequence(self, session: AsyncSession, *, wait: bool = False) -> int:
         """Link pending events into the chain, oldest first; returns how many were linked.
@@ -187,7 +194,9 @@ class AuditService:
         return int(
             (
                 await session.execute(
-                    select(func.count()).select_from(AuditEvent).where(col(AuditEvent.seq).is_(None))
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(col(AuditEvent.seq).is_(None))
                 )
             ).scalar_one()
         )
