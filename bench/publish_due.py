@@ -13,6 +13,7 @@ The ceiling, measured first in the same run: N direct `POST /api/v1/statuses` to
 sandbox with the concurrency the workers use (workers x publish_batch_size), over httpx.
 
     backend/.venv/bin/python bench/publish_due.py [--n 1000] [--workers 2] [--timeout 240]
+    backend/.venv/bin/python bench/publish_due.py --quick   # 200 due, 60 s bound: development
 """
 
 from __future__ import annotations
@@ -354,9 +355,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=20, help="KLINIKFUNK_PUBLISH_BATCH_SIZE")
+    parser.add_argument("--batch-size", type=int, default=50, help="KLINIKFUNK_PUBLISH_BATCH_SIZE")
     parser.add_argument("--timeout", type=float, default=240, help="seconds after T")
+    parser.add_argument("--quick", action="store_true", help="200 due, 60 s bound")
     args = parser.parse_args()
+    if args.quick:
+        args.n, args.timeout = 200, 60.0
     args.procs = []
     db_name = f"klinikfunk_bench_{secrets.token_hex(4)}"
     port = free_port()

@@ -230,14 +230,16 @@ transaction, with the publication row loaded (and locked on PostgreSQL)."""
 
 
 class Settler:
-    """Records call results in batches: every result that arrives while one batch is being
-    written (or within ``delay`` of the first) goes into the next transaction. A batch that
+    """Records call results in batches: results wait up to ``delay`` (or until ``size`` have
+    arrived) and go into one transaction together. A batch that
     fails is retried one result at a time, so one bad result never loses the others (and an
     unrecorded result is safe: the lease runs out and the next claim reconciles)."""
 
-    def __init__(self, publisher: Publisher, delay: float = 0.02) -> None:
+    def __init__(self, publisher: Publisher, delay: float = 0.25, size: int = 25) -> None:
         self.publisher = publisher
         self.delay = delay
+        self.size = size
+        self.full = asyncio.Event()
         self.items: list[tuple[Attempt, Record, tuple[Any, ...]]] = []
         self.wake = asyncio.Event()
         self.closed = False
@@ -246,10 +248,13 @@ class Settler:
     def add(self, attempt: Attempt, record: Record, *args: Any) -> None:
         self.items.append((attempt, record, args))
         self.wake.set()
+        if len(self.items) >= self.size:
+            self.full.set()
 
     async def close(self) -> None:
         self.closed = True
         self.wake.set()
+        self.full.set()
         await self.task
 
     async def _run(self) -> None:
@@ -257,7 +262,11 @@ class Settler:
             await self.wake.wait()
             self.wake.clear()
             if not self.closed:
-                await asyncio.sleep(self.delay)
+                try:
+                    await asyncio.wait_for(self.full.wait(), self.delay)
+                except TimeoutError:
+                    pass
+            self.full.clear()
             items, self.items = self.items, []
             if items:
                 await self._write(items)
@@ -329,7 +338,7 @@ class Publisher:
                 .join(Channel, col(Channel.id) == col(Publication.channel_id))
                 .where(due)
                 .order_by(col(Publication.next_attempt_at))
-                .limit(batch * 4)
+                .limit(batch * 2)
             )
             if not self.database.is_sqlite:
                 statement = statement.with_for_update(of=Publication, skip_locked=True)
