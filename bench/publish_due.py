@@ -42,7 +42,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 BACKEND = ROOT / "backend"
 PYTHON = str(BACKEND / ".venv/bin/python")
-CLI = str(BACKEND / ".venv/bin/klinikfunk")
+APP = [PYTHON, "-m", "app"]  # this checkout's code (the venv's `klinikfunk` may be another's)
 PG = "postgresql://postgres@127.0.0.1:5432"
 CHANNELS = 20
 LEAD_SECONDS = 3.0  # T is this far after the UPDATE that makes everything due
@@ -218,7 +218,9 @@ async def seed(db_url: str, sandbox: str, n: int) -> None:
 
 def start_workers(env: dict[str, str], logs: list[Any]) -> list[subprocess.Popen[bytes]]:
     return [
-        subprocess.Popen([CLI, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        subprocess.Popen(
+            [*APP, "worker"], cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
         for log in logs
     ]
 
@@ -378,7 +380,9 @@ def main() -> None:
         sandbox_log = open(Path(data) / "sandbox.log", "w")
         asyncio.run(_admin(f"CREATE DATABASE {db_name}"))
         try:
-            subprocess.run([CLI, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [*APP, "migrate"], cwd=BACKEND, env=env, check=True, stdout=subprocess.DEVNULL
+            )
             sandbox = subprocess.Popen(
                 [PYTHON, "-m", "sandbox", "--port", str(port)], cwd=BACKEND, env=env,
                 stdout=subprocess.DEVNULL, stderr=sandbox_log,

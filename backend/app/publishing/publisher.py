@@ -342,7 +342,7 @@ class Publisher:
             )
             if not self.database.is_sqlite:
                 statement = statement.with_for_update(of=Publication, skip_locked=True)
-            rows = list((await session.execute(statement)).tuples())
+            rows = [(r[0], r[1]) for r in await session.execute(statement)]
             if not rows:
                 return 0, []
             blocks = await throttle.blocked(session, now)

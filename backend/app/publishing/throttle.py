@@ -140,6 +140,7 @@ async def busy(session: AsyncSession, now: datetime, *, armed_only: bool) -> dic
         conditions.append(col(Publication.attempt_started_at).is_not(None))
     rows = await session.execute(
         select(col(Channel.platform), col(Channel.platform_account_id), func.count())
+        .select_from(Publication)
         .join(Channel, col(Channel.id) == col(Publication.channel_id))
         .where(*conditions)
         .group_by(col(Channel.platform), col(Channel.platform_account_id))
