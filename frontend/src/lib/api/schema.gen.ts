@@ -1130,8 +1130,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Seq */
-            seq: number;
+            /**
+             * Seq
+             * @description Position in the hash chain; null for a few seconds until the event is linked.
+             */
+            seq: number | null;
             /**
              * Occurred At
              * Format: date-time
@@ -5697,6 +5700,8 @@ export interface operations {
                 exp: number;
                 /** @description The URL's signature. */
                 sig: string;
+                /** @description A derived rendition the URL was signed for (JPEG for Instagram). */
+                rendition?: "jpeg" | null;
             };
             header?: never;
             path: {
