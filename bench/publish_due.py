@@ -347,6 +347,11 @@ async def run(args: argparse.Namespace, db_name: str, env: dict[str, str], port:
         f"PostgreSQL backends {cpu['postgres']:.1f} s; "
         f"{xacts / max(len(published), 1):.1f} PostgreSQL transactions per publication"
     )
+    per_post = cpu["sandbox"] / max(len(published), 1)
+    print(
+        f"  sandbox CPU {per_post * 1000:.2f} ms per publication -> about {1 / max(per_post, 1e-9):.0f}"
+        " posts/s per free core (the direct-post ceiling above is also bound by its own client)"
+    )
     print(
         "  by status: "
         + ", ".join(f"{r['status']}/{r['error_code'] or '-'} {r['n']}" for r in rows)
