@@ -50,9 +50,17 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     job_lease_seconds: int = 300
     publish_window_minutes: int = 120  # after a post's time; later it is `missed`, never late
-    publish_batch_size: int = 20  # publications one worker claims per loop iteration
+    publish_batch_size: int = 50  # publications one worker claims per loop iteration
     publish_lease_seconds: int = 300  # must outlast one platform call (upload timeout 120 s)
     publish_max_attempts: int = 8  # transient failures before a publication counts as failed
+    publish_concurrency: int = 50  # platform calls one worker has in flight at once
+    # Calls in flight across all workers (creates and their uploads), so we throttle before the
+    # platform does (platforms.md §1.2); a publication over a cap waits, it is not an attempt.
+    publish_max_in_flight_per_account: int = 4
+    publish_max_in_flight_per_platform: int = 50
+    publish_throttle_percent: float = 90.0  # Meta usage headers at or above: stop calling
+    publish_throttle_cooldown_seconds: int = 300  # when the platform gives no regain estimate
+    publish_credentials_ttl_seconds: int = 60  # decrypted tokens cached per worker process
 
     access_token_minutes: int = 15
     jwt_issuer: str = "klinikfunk"

@@ -9,7 +9,7 @@ from app.crisis.models import CrisisMode
 from app.kit.models import metadata
 from app.notifications.models import Notification
 from app.posts.models import MediaAsset, Post, PostMedia, PostVariant
-from app.publishing.models import Publication
+from app.publishing.models import Publication, PublishingThrottle
 from app.tenancy.models import Clinic, Organization, Region
 from app.users.models import RoleAssignment, User
 from app.vault.models import DataKey
@@ -36,6 +36,7 @@ __all__ = [
     "PostMedia",
     "PostVariant",
     "Publication",
+    "PublishingThrottle",
     "RefreshToken",
     "Region",
     "RoleAssignment",

@@ -1,5 +1,6 @@
 """Imports every module's tasks so the worker registry knows them all."""
 
+import app.audit.tasks
 import app.auth.tasks
 import app.channels.tasks
 import app.publishing.tasks

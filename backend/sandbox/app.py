@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox import control, graph, linkedin, mastodon, pages
 from sandbox.faults import FaultMiddleware
+from sandbox.inflight import InFlightMiddleware
 from sandbox.state import Sandbox, SandboxConfig, http_date
 from sandbox.urls import route_path
 
@@ -59,4 +60,5 @@ def create_sandbox(config: SandboxConfig | None = None) -> FastAPI:
     app.include_router(linkedin.router(sandbox))
     app.include_router(pages.router(sandbox))
     app.add_middleware(FaultMiddleware, sandbox=sandbox)
+    app.add_middleware(InFlightMiddleware, sandbox=sandbox)  # outermost: latency counts
     return app

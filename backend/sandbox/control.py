@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 from dataclasses import asdict
 from typing import Any, Literal
 
@@ -86,6 +87,13 @@ class ClockIn(BaseModel):
     """Seconds, or a duration such as `"90s"`, `"15m"`, `"61d"`."""
 
 
+class UsageIn(BaseModel):
+    percent: int
+    """Push a Graph budget to this share (0–100) of its window, e.g. 95."""
+    object_id: str | None = None
+    """A Page or Instagram account id (its `X-Business-Use-Case-Usage`); None: the app."""
+
+
 class WebhookIn(BaseModel):
     url: str | None = None
     """Defaults to the configured `webhook_url`."""
@@ -129,6 +137,23 @@ def router(sandbox: Sandbox) -> APIRouter:
         sandbox.state.config.update(body.model_dump(exclude_none=True))
         sandbox.state.windows.clear()
         return dict(_jsonable(asdict(sandbox.state.config)))
+
+    @api.post("/graph/usage")
+    async def graph_usage(body: UsageIn) -> dict[str, Any]:
+        """Set how much of a Graph window is used, so the usage headers report it."""
+        state, config = sandbox.state, sandbox.state.config
+        if body.object_id is None:
+            key, limit = "graph:app", config.graph_app_calls_per_window
+        else:
+            key, limit = f"graph:buc:{body.object_id}", config.graph_object_calls_per_window
+        window = state.window(key, limit, config.graph_rate_window_seconds)
+        window.used = max(0, min(limit, math.ceil(limit * body.percent / 100)))
+        return {"key": key, "used": window.used, "limit": window.limit}
+
+    @api.get("/in-flight")
+    async def in_flight() -> dict[str, Any]:
+        """Creates in flight per account now and the most at once since the last reset."""
+        return {"current": dict(sandbox.state.in_flight), "max": dict(sandbox.state.max_in_flight)}
 
     @api.post("/mastodon/accounts")
     async def mastodon_account(body: MastodonAccountIn) -> dict[str, Any]:

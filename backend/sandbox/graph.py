@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import httpx
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
@@ -496,7 +497,9 @@ def router(sandbox: Sandbox) -> APIRouter:
             pass
         elif not p.get("image_url"):
             raise GraphError("(#100) The parameter image_url is required.", 100)
-        elif (p.get("image_url") or "").lower().split("?")[0].endswith((".png", ".gif", ".webp")):
+        elif (p.get("image_url") or "").lower().split("?")[0].endswith(
+            (".png", ".gif", ".webp")
+        ) or not await _fetches_as_jpeg(p.get("image_url") or ""):
             raise GraphError(
                 "Only photo or video can be accepted as media type.",
                 9004,
@@ -801,6 +804,27 @@ def _ig_media_json(ctx: Ctx, media: IgMedia) -> dict[str, Any]:
         "username": ctx.state.ig_users.get(media.ig_user_id, ""),
         "alt_text": media.alt_text,
     }
+
+
+_UNFETCHABLE = (".example", ".test", ".invalid", ".localhost")
+JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+async def _fetches_as_jpeg(url: str) -> bool:
+    """Like Instagram: download the image and accept only JPEG bytes. A URL the sandbox cannot
+    download (nothing listening, reserved names of RFC 2606 such as ``cdn.example`` that the
+    connector tests use) gets the extension check only."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host.endswith(_UNFETCHABLE):
+        return True
+    try:
+        async with httpx.AsyncClient(timeout=10, follow_redirects=True) as client:
+            response = await client.get(url)
+    except (httpx.HTTPError, ValueError):
+        return True
+    if response.status_code != 200:
+        return True
+    return response.content[:3] == JPEG_MAGIC
 
 
 def _fields(params: Params, default: str) -> list[str]:

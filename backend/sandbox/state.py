@@ -389,6 +389,9 @@ class SandboxState:
     linkedin_posts: dict[str, LinkedInPost] = field(default_factory=dict)
     webhook_deliveries: list[WebhookDelivery] = field(default_factory=list)
     webhook_inbox: list[dict[str, Any]] = field(default_factory=list)
+    in_flight: dict[str, int] = field(default_factory=dict)
+    """Creates in flight per account right now, and the most at once (`inflight.py`)."""
+    max_in_flight: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def fresh(cls, config: SandboxConfig) -> SandboxState:

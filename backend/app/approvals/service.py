@@ -47,8 +47,9 @@ from app.notifications.models import NotificationKind
 from app.notifications.service import notify
 from app.posts.models import Post, PostStatus
 from app.posts.schemas import PostRead
-from app.posts.service import post_service, tagged_link
+from app.posts.service import post_service
 from app.posts.states import transition
+from app.posts.validation import tagged_link
 from app.tenancy.models import Clinic
 from app.users.models import RoleAssignment, ScopeType, User
 

@@ -19,7 +19,8 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    seq: int = Field(unique=True)
+    seq: int | None = Field(default=None, unique=True)
+    """Position in the chain; NULL while pending (ADR 0004), set once by whoever links it."""
     occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
     organization_id: uuid.UUID | None = Field(default=None, index=True)
     clinic_id: uuid.UUID | None = Field(default=None, index=True)
@@ -29,5 +30,5 @@ class AuditEvent(SQLModel, table=True):
     target_id: str | None = Field(default=None, max_length=64, index=True)
     ip: str | None = Field(default=None, max_length=64)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)

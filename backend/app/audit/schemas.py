@@ -4,12 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from app.kit.schemas import Schema
 
 
 class AuditEventRead(Schema):
     id: uuid.UUID
-    seq: int
+    seq: int | None = Field(
+        description="Position in the hash chain; null for a few seconds until the event is linked."
+    )
     occurred_at: datetime
     action: str
     actor_id: uuid.UUID | None

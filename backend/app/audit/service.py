@@ -1,4 +1,11 @@
-"""Write and read the append-only, hash-chained audit log (SEC-24/25)."""
+"""Write and read the append-only, hash-chained audit log (SEC-24/25).
+
+Writers never wait for the chain (ADR 0004): ``record`` inserts the event and links it into
+the chain at once when the chain lock is free (``pg_try_advisory_xact_lock``); otherwise the
+row stays *pending* (``seq``/``prev_hash``/``hash`` NULL) and the sequencer (``sequence``, a
+worker poller, also run before ``verify`` and the CSV export) links pending rows in order
+shortly after. The database allows exactly one change to a row: filling in its link fields
+once, with every other column unchanged."""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,7 +33,9 @@ if TYPE_CHECKING:
     from app.auth.subject import AuthSubject
 
 GENESIS = "0" * 64
-_CHAIN_LOCK_ID = 7_364_221  # pg_advisory_xact_lock key serialising appends to the chain
+_CHAIN_LOCK_ID = 7_364_221  # advisory lock key: who holds it may link events into the chain
+_CHAIN_STATE = "audit_chain"  # session.info key: the chain head this transaction linked last
+SEQUENCE_BATCH = 2000
 
 
 def _canonical(event: AuditEvent) -> str:
@@ -85,20 +94,15 @@ class AuditService:
         target_id: uuid.UUID | str | None = None,
         ip: str | None = None,
         details: dict[str, Any] | None = None,
+        flush: bool = True,
     ) -> AuditEvent:
-        """Append one event in the caller's transaction; it commits or rolls back with it."""
-        bind = session.get_bind()
-        if bind.dialect.name == "postgresql":
-            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_ID})
-        last = (
-            await session.execute(
-                select(col(AuditEvent.seq), col(AuditEvent.hash))
-                .order_by(col(AuditEvent.seq).desc())
-                .limit(1)
-            )
-        ).first()
+        """Append one event in the caller's transaction; it commits or rolls back with it.
+
+        The event is linked into the hash chain right away when this transaction can take the
+        chain lock without waiting (always on SQLite, which serialises writers); otherwise it is
+        left pending for the sequencer. ``flush=False`` lets a caller adding many events flush
+        once."""
         event = AuditEvent(
-            seq=(last.seq + 1) if last else 1,
             occurred_at=utc_now(),
             organization_id=organization_id or (subject.organization_id if subject else None),
             clinic_id=clinic_id,
@@ -108,13 +112,94 @@ class AuditService:
             target_id=str(target_id) if target_id is not None else None,
             ip=ip,
             details=details or {},
-            prev_hash=last.hash if last else GENESIS,
-            hash="",
         )
-        event.hash = chain_hash(event.prev_hash, event)
+        head = await self._chain_head(session, wait=False)
+        if head is not None:
+            self._link(session, event, head)
         session.add(event)
-        await session.flush()
+        if flush:
+            await session.flush()
         return event
+
+    async def _chain_head(self, session: AsyncSession, *, wait: bool) -> tuple[int, str] | None:
+        """The last linked (seq, hash) if this transaction holds the chain lock (taking it now,
+        without waiting unless ``wait``); None when another transaction holds it."""
+        transaction = session.sync_session.get_transaction()
+        cached = session.info.get(_CHAIN_STATE)
+        if cached is not None and cached[0] is transaction and (cached[1] is not None or not wait):
+            return cached[1]  # type: ignore[no-any-return]
+        if session.get_bind().dialect.name == "postgresql":
+            sql = (
+                "SELECT pg_advisory_xact_lock(:k)"
+                if wait
+                else "SELECT pg_try_advisory_xact_lock(:k)"
+            )
+            got = (await session.execute(text(sql), {"k": _CHAIN_LOCK_ID})).scalar()
+            if not wait and not got:
+                session.info[_CHAIN_STATE] = (transaction, None)
+                return None
+        last = (
+            await session.execute(
+                select(col(AuditEvent.seq), col(AuditEvent.hash))
+                .where(col(AuditEvent.seq).is_not(None))
+                .order_by(col(AuditEvent.seq).desc())
+                .limit(1)
+            )
+        ).first()
+        head = (int(last.seq), str(last.hash)) if last else (0, GENESIS)
+        session.info[_CHAIN_STATE] = (transaction, head)
+        return head
+
+    def _link(self, session: AsyncSession, event: AuditEvent, head: tuple[int, str]) -> None:
+        event.seq = head[0] + 1
+        event.prev_hash = head[1]
+        event.hash = chain_hash(event.prev_hash, event)
+        session.info[_CHAIN_STATE] = (
+            session.sync_session.get_transaction(),
+            (event.seq, event.hash),
+        )
+
+    async def sequence(self, session: AsyncSession, *, wait: bool = False) -> int:
+        """Link pending events into the chain, oldest first; returns how many were linked.
+
+        Takes the chain lock (waiting only when ``wait``): at most one linker at a time, and
+        no event is ever linked twice or skipped."""
+        pending = select(AuditEvent).where(col(AuditEvent.seq).is_(None))
+        if not wait and (await session.execute(pending.limit(1))).first() is None:
+            return 0
+        head = await self._chain_head(session, wait=wait)
+        if head is None:
+            return 0
+        linked = 0
+        while True:
+            rows = list(
+                (
+                    await session.execute(
+                        pending.order_by(col(AuditEvent.occurred_at), col(AuditEvent.id)).limit(
+                            SEQUENCE_BATCH
+                        )
+                    )
+                ).scalars()
+            )
+            if not rows:
+                return linked
+            for event in rows:
+                self._link(session, event, head)
+                head = (event.seq, event.hash)  # type: ignore[assignment]
+                session.add(event)
+            await session.flush()
+            linked += len(rows)
+
+    async def pending_count(self, session: AsyncSession) -> int:
+        return int(
+            (
+                await session.execute(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(col(AuditEvent.seq).is_(None))
+                )
+            ).scalar_one()
+        )
 
     def readable_statement(self, subject: AuthSubject) -> Select[Any]:
         """Org-wide audit readers see the organization's events (and the installation's
@@ -195,6 +280,7 @@ class AuditService:
             "occurred_at", "action", "actor_id", "actor_name", "target_type", "target_id",
             "clinic_id", "ip", "details", "hash",
         ]  # fmt: skip
+        await self.sequence(session, wait=True)  # every exported row carries its hash
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(columns)
@@ -216,23 +302,32 @@ class AuditService:
                         e.clinic_id or "",
                         e.ip or "",
                         json.dumps(e.details, sort_keys=True),
-                        e.hash,
+                        e.hash or "",
                     ]
                 )
             yield buffer.getvalue()
 
     async def verify(self, session: AsyncSession) -> VerifyResult:
-        """Walk the whole chain; report the first event whose hash or link does not match."""
+        """Link what is pending, then walk the whole chain; report the first event whose hash,
+        link or position does not match (a removed or re-ordered row breaks the sequence)."""
+        await self.sequence(session, wait=True)
         prev = GENESIS
         checked = 0
         result = await session.stream_scalars(
-            select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
+            select(AuditEvent)
+            .where(col(AuditEvent.seq).is_not(None))
+            .order_by(col(AuditEvent.seq))
+            .execution_options(yield_per=1000)
         )
         async for event in result:
             checked += 1
-            if event.prev_hash != prev or chain_hash(prev, event) != event.hash:
+            if (
+                event.seq != checked
+                or event.prev_hash != prev
+                or chain_hash(prev, event) != event.hash
+            ):
                 return VerifyResult(False, checked, event.id)
-            prev = event.hash
+            prev = event.hash or ""
         return VerifyResult(True, checked, None)
 
 

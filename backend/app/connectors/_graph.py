@@ -20,6 +20,7 @@ from app.connectors.base import (
     RateLimitScope,
     TransientError,
 )
+from app.connectors.usage import UsageReport, report_usage
 
 AUTH_CODES = frozenset({102, 190})
 APP_THROTTLE_CODES = frozenset({4})
@@ -57,6 +58,40 @@ def usage_percent(headers: httpx.Headers) -> float:
             if isinstance(entry.get(key), int | float)
         ]
     return max(values, default=0.0)
+
+
+def _percent(entry: Any, keys: tuple[str, ...]) -> float | None:
+    if not isinstance(entry, dict):
+        return None
+    values = [float(entry[k]) for k in keys if isinstance(entry.get(k), int | float)]
+    return max(values) if values else None
+
+
+_USAGE_KEYS = ("call_count", "total_time", "total_cputime")
+
+
+def usage_reports(headers: httpx.Headers) -> list[UsageReport]:
+    """What one Graph response says about our budgets (platforms.md §2.3): ``X-App-Usage``
+    for the app; ``X-Business-Use-Case-Usage`` (with ``estimated_time_to_regain_access`` in
+    minutes) and ``X-Page-Usage`` for the Page or Instagram account the call was charged to."""
+    reports: list[UsageReport] = []
+    app = _percent(_parse_usage(headers.get("x-app-usage")), _USAGE_KEYS)
+    if app is not None:
+        reports.append(UsageReport("app", app))
+    for entry in _buc_entries(headers):
+        percent = _percent(entry, _USAGE_KEYS)
+        if percent is None:
+            continue
+        regain = entry.get("estimated_time_to_regain_access")
+        minutes = float(regain) if isinstance(regain, int | float) else 0.0
+        reports.append(UsageReport("account", percent, max(0.0, minutes) * 60.0))
+    page = _parse_usage(headers.get("x-page-usage"))
+    percent = _percent(page, _USAGE_KEYS)
+    if percent is not None:
+        regain = page.get("estimated_time_to_regain_access")
+        minutes = float(regain) if isinstance(regain, int | float) else 0.0
+        reports.append(UsageReport("account", percent, max(0.0, minutes) * 60.0))
+    return reports
 
 
 def _buc_entries(headers: httpx.Headers) -> list[dict[str, Any]]:
@@ -198,6 +233,7 @@ class GraphClient:
             data=form or None,
         )
         self.last_usage_percent = usage_percent(response.headers)
+        report_usage(*usage_reports(response.headers))
         if response.status_code >= 400 or "error" in json_object(response):
             raise map_error(response, visible=visible)
         return json_object(response)

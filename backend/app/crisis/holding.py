@@ -3,7 +3,7 @@ unscheduled, and published by a comms lead during a crisis in one action.
 
 Publishing one means scheduling it at *now* through the normal planning and worker path; its
 publications carry ``crisis_release_id``, the one marker the publisher's crisis check
-(``app.crisis.scope.held_by_crisis``) lets through. Everything else in scope stays paused.
+(``app.crisis.scope.CrisisCheck``) lets through. Everything else in scope stays paused.
 Holding *replies* (saved replies for the inbox) come with the inbox.
 """
 

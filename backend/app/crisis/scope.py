@@ -47,23 +47,32 @@ async def active_crisis_for(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def held_by_crisis(session: AsyncSession, publication: Publication) -> bool:
-    """The publisher's crisis check: True when an active crisis covers the publication's clinic
-    and the publication is not a holding statement released by a comms lead during a crisis
-    that is still active (``Publication.crisis_release_id``)."""
-    if await active_crisis_for(session, publication.organization_id, publication.clinic_id) is None:
-        return False
-    if publication.crisis_release_id is None:
-        return True
-    released_under_active = (
-        await session.execute(
-            select(col(CrisisMode.id)).where(
-                col(CrisisMode.id) == publication.crisis_release_id,
-                col(CrisisMode.ended_at).is_(None),
+class CrisisCheck:
+    """The publisher's crisis check for one batch: the active crisis of each clinic is looked
+    up once. A publication is held when an active crisis covers its clinic, unless it is a
+    holding statement a comms lead released during a crisis that is still active
+    (``Publication.crisis_release_id``)."""
+
+    def __init__(self) -> None:
+        self._active: dict[tuple[uuid.UUID, uuid.UUID], CrisisMode | None] = {}
+
+    async def holds(self, session: AsyncSession, publication: Publication) -> bool:
+        key = (publication.organization_id, publication.clinic_id)
+        if key not in self._active:
+            self._active[key] = await active_crisis_for(session, *key)
+        if self._active[key] is None:
+            return False
+        if publication.crisis_release_id is None:
+            return True
+        released_under_active = (
+            await session.execute(
+                select(col(CrisisMode.id)).where(
+                    col(CrisisMode.id) == publication.crisis_release_id,
+                    col(CrisisMode.ended_at).is_(None),
+                )
             )
-        )
-    ).first()
-    return released_under_active is None
+        ).first()
+        return released_under_active is None
 
 
 def clinics_in_scope(organization_id: uuid.UUID, scope_type: ScopeType, scope_id: uuid.UUID) -> Any:

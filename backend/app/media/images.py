@@ -193,3 +193,24 @@ def _save_animation(image: Image.Image, kind: str, out: io.BytesIO) -> Image.Ima
         options["quality"] = 90
     first.save(out, kind, save_all=True, append_images=frames[1:], **options)
     return first
+
+
+def to_jpeg(data: bytes, *, quality: int = 90) -> bytes:
+    """A JPEG of a stored image (first frame), for platforms that take nothing else: colours in
+    sRGB, transparency flattened onto white, no metadata (no EXIF, no ICC profile)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        picture = _to_srgb(image)
+        if picture.mode in ("RGBA", "LA") or (
+            picture.mode == "P" and "transparency" in picture.info
+        ):
+            rgba = picture.convert("RGBA")
+            canvas = Image.new("RGB", rgba.size, (255, 255, 255))
+            canvas.paste(rgba, mask=rgba.getchannel("A"))
+            picture = canvas
+        elif picture.mode not in ("RGB", "L"):
+            picture = picture.convert("RGB")
+        picture.info = {}
+        out = io.BytesIO()
+        picture.save(out, "JPEG", quality=quality, optimize=True)
+        return out.getvalue()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse
@@ -27,11 +27,14 @@ IMAGE_RESPONSE: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/media", tags=["media"])
 
 
-def _image(asset: MediaAsset, path: Any) -> FileResponse:
+def _image(asset: MediaAsset, path: Any, media_type: str | None = None) -> FileResponse:
+    filename = asset.filename
+    if media_type and media_type != asset.content_type:
+        filename = filename.rsplit(".", 1)[0] + ".jpg"
     return FileResponse(
         path,
-        media_type=asset.content_type,
-        filename=asset.filename,
+        media_type=media_type or asset.content_type,
+        filename=filename,
         content_disposition_type="inline",
         headers={"X-Content-Type-Options": "nosniff"},
     )
@@ -48,14 +51,19 @@ async def public_media(
     session: DbSession,
     exp: Annotated[int, Query(description="Expiry, Unix seconds.")],
     sig: Annotated[str, Query(max_length=100, description="The URL's signature.")],
+    rendition: Annotated[
+        Literal["jpeg"] | None,
+        Query(description="A derived rendition the URL was signed for (JPEG for Instagram)."),
+    ] = None,
 ) -> FileResponse:
     """Public on purpose: the short-lived signed URL (about 1 h) the publisher hands to
     platforms that fetch images themselves (Facebook, Instagram). Serves only the re-encoded
     image; an unknown id, a wrong signature or an expired link all answer the same 404."""
-    asset, path = await media_service.public(
-        session, request.app.state.settings, request.app.state.signing_key, media_id, exp, sig
-    )
-    return _image(asset, path)
+    asset, path, media_type = await media_service.public(
+        session, request.app.state.settings, request.app.state.signing_key, media_id, exp, sig,
+        rendition,
+    )  # fmt: skip
+    return _image(asset, path, media_type)
 
 
 @router.post(

@@ -21,7 +21,7 @@ from app.config import Settings
 from app.kit.errors import AppError, FieldError, Forbidden, NotFound, Unprocessable
 from app.kit.http import UPLOAD_MAX_BYTES
 from app.kit.time import utc_now
-from app.media import signing, storage
+from app.media import renditions, signing, storage
 from app.media.images import ImageRejected, clean_image
 from app.media.schemas import MediaRead
 from app.posts.models import MediaAsset
@@ -141,15 +141,25 @@ class MediaService:
         media_id: uuid.UUID,
         exp: int,
         sig: str,
-    ) -> tuple[MediaAsset, Path]:
-        """The asset behind a signed URL. Every failure is the same 404, and the signature is
-        checked before the database is asked, so nothing tells whether an id exists."""
-        if not signing.verify(secret, media_id, exp, sig, utc_now()):
+        rendition: str | None = None,
+    ) -> tuple[MediaAsset, Path, str]:
+        """The asset behind a signed URL, the file to serve and its type. Every failure is the
+        same 404, and the signature is checked before the database is asked, so nothing tells
+        whether an id exists. ``rendition="jpeg"``: the JPEG rendition (derived if needed)."""
+        if not signing.verify(secret, media_id, exp, sig, utc_now(), rendition):
             raise NotFound("No such media.")
         asset = await session.get(MediaAsset, media_id)
         if asset is None:
             raise NotFound("No such media.")
-        return asset, self.file(settings, asset)
+        path = self.file(settings, asset)
+        if rendition == "jpeg" and asset.content_type in renditions.TO_JPEG:
+            await asyncio.to_thread(renditions.ensure_jpeg, settings, asset.storage_key)
+            return (
+                asset,
+                storage.path_for(settings, renditions.jpeg_key(asset.storage_key)),
+                ("image/jpeg"),
+            )
+        return asset, path, asset.content_type
 
 
 media_service = MediaService()

@@ -5,9 +5,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from app.kit.models import RecordModel, enum_column, utc_column
+from app.kit.time import utc_now
 
 
 class PublicationStatus(StrEnum):
@@ -53,4 +54,19 @@ class Publication(RecordModel, table=True):
     published_at: datetime | None = utc_column(default=None)
     crisis_release_id: uuid.UUID | None = Field(default=None, foreign_key="crisis_modes.id")
     """Set only when a comms lead publishes a holding statement during this crisis: the one
-    exception to its pause (``app.crisis.scope.held_by_crisis``)."""
+    exception to its pause (``app.crisis.scope.CrisisCheck``)."""
+
+
+class PublishingThrottle(SQLModel, table=True):
+    """Shared by every worker: how much of a platform budget a scope has used, and until when
+    nobody starts a call in it. ``scope`` is ``"<platform>:app"`` or ``"<platform>:<account>"``
+    (Meta usage headers, platforms.md §1.2). The row is also the lock the publisher takes while
+    it counts calls in flight for a concurrency cap, so two workers never both take the last
+    slot."""
+
+    __tablename__ = "publishing_throttles"
+
+    scope: str = Field(primary_key=True, max_length=200)
+    usage_percent: float = 0.0
+    blocked_until: datetime | None = utc_column(default=None)
+    updated_at: datetime = utc_column(default_factory=utc_now)

@@ -4,7 +4,7 @@ actions (list a post's publications, retry after a person checked, resume after 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,32 +42,55 @@ async def refresh_post_status(session: AsyncSession, post_id: uuid.UUID) -> None
     """Derive the post's status from its publications: published when all went out, failed
     when something failed/missed/stayed unconfirmed and nothing is still open, paused when only
     paused ones are left, scheduled while any is still pending."""
-    post = await session.get(Post, post_id)
-    if post is None or post.status not in _FOLLOWS_PUBLICATIONS:
+    await refresh_post_statuses(session, {post_id})
+
+
+async def refresh_post_statuses(session: AsyncSession, post_ids: Iterable[uuid.UUID]) -> None:
+    """:func:`refresh_post_status` for many posts with two queries."""
+    ids = set(post_ids)
+    if not ids:
         return
-    statuses = set(
-        (
-            await session.execute(
-                select(col(Publication.status)).where(col(Publication.post_id) == post_id)
+    await session.flush()
+    posts = (
+        await session.execute(
+            select(Post).where(
+                col(Post.id).in_(ids), col(Post.status).in_(list(_FOLLOWS_PUBLICATIONS))
             )
-        ).scalars()
-    )
-    if not statuses:
+        )
+    ).scalars()
+    posts_by_id = {p.id: p for p in posts}
+    if not posts_by_id:
         return
-    if statuses & OPEN:
-        new = PostStatus.scheduled
-    elif statuses & PROBLEMS:
-        new = PostStatus.failed
-    elif S.paused in statuses:
-        new = PostStatus.paused
-    elif S.published in statuses:
-        new = PostStatus.published
-    else:
-        return
-    if post.status != new:
-        post.status = new
-        session.add(post)
+    statuses: dict[uuid.UUID, set[PublicationStatus]] = {}
+    for post_id, status in await session.execute(
+        select(col(Publication.post_id), col(Publication.status)).where(
+            col(Publication.post_id).in_(list(posts_by_id))
+        )
+    ):
+        statuses.setdefault(post_id, set()).add(status)
+    changed = False
+    for post_id, post in posts_by_id.items():
+        new = _post_status(statuses.get(post_id, set()))
+        if new is not None and post.status != new:
+            post.status = new
+            session.add(post)
+            changed = True
+    if changed:
         await session.flush()
+
+
+def _post_status(statuses: set[PublicationStatus]) -> PostStatus | None:
+    if not statuses:
+        return None
+    if statuses & OPEN:
+        return PostStatus.scheduled
+    if statuses & PROBLEMS:
+        return PostStatus.failed
+    if S.paused in statuses:
+        return PostStatus.paused
+    if S.published in statuses:
+        return PostStatus.published
+    return None
 
 
 async def settle(
@@ -80,10 +103,12 @@ async def settle(
     action: str | None = None,
     subject: AuthSubject | None = None,
     details: dict[str, Any] | None = None,
+    batch: bool = False,
 ) -> None:
     """Move a publication to a resting state: release the lease, keep the German error, audit
     ``action`` (ids and codes only), tell the post's author about a new problem and update the
-    post."""
+    post. ``batch``: the caller settles many in one transaction, flushes once and calls
+    :func:`refresh_post_statuses` for all their posts at the end."""
     became_problem = status in PROBLEMS and publication.status != status
     publication.status = status
     publication.locked_by = None
@@ -91,17 +116,19 @@ async def settle(
     publication.last_error = error[:2000] if error else None
     publication.error_code = error_code
     session.add(publication)
-    await session.flush()
+    if not batch:
+        await session.flush()
     if action is not None:
         await audit_service.record(
             session, action, subject=subject, organization_id=publication.organization_id,
             clinic_id=publication.clinic_id, target_type="publication", target_id=publication.id,
             details={"post_id": str(publication.post_id), "channel_id": str(publication.channel_id),
-                     "error_code": error_code, **(details or {})},
+                     "error_code": error_code, **(details or {})}, flush=not batch,
         )  # fmt: skip
     if became_problem:
         await _notify_author(session, publication)
-    await refresh_post_status(session, publication.post_id)
+    if not batch:
+        await refresh_post_status(session, publication.post_id)
 
 
 _PROBLEM_TEXTS = {

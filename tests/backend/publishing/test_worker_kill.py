@@ -21,7 +21,9 @@ from app.kit.db import Database
 from app.publishing.models import Publication
 from app.publishing.models import PublicationStatus as S
 
-WORKER = Path(__file__).resolve().parents[3] / "backend" / ".venv" / "bin" / "klinikfunk"
+BACKEND = Path(__file__).resolve().parents[3] / "backend"
+# `python -m app` from this checkout: the venv's `klinikfunk` script may point at another one.
+WORKER = [str(BACKEND / ".venv" / "bin" / "python"), "-m", "app"]
 CREATE = r"^/mastodon/api/v1/statuses$"
 COUNT = 5
 LATENCY_MS = 3000  # the visible call is in flight when the worker dies ...
@@ -51,7 +53,7 @@ def worker_env(database: Database, settings: Settings, sandbox: SandboxServer) -
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            [str(WORKER), "worker"], env=env, cwd=log.parent, stdout=out, stderr=subprocess.STDOUT
+            [*WORKER, "worker"], env=env, cwd=BACKEND, stdout=out, stderr=subprocess.STDOUT
         )
 
 

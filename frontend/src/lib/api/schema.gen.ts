@@ -1392,8 +1392,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Seq */
-            seq: number;
+            /**
+             * Seq
+             * @description Position in the hash chain; null for a few seconds until the event is linked.
+             */
+            seq: number | null;
             /**
              * Occurred At
              * Format: date-time
@@ -6596,6 +6599,8 @@ export interface operations {
                 exp: number;
                 /** @description The URL's signature. */
                 sig: string;
+                /** @description A derived rendition the URL was signed for (JPEG for Instagram). */
+                rendition?: "jpeg" | null;
             };
             header?: never;
             path: {
