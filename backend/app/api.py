@@ -10,6 +10,7 @@ from sqlalchemy import text
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.channels.router import router as channels_router
+from app.consent.router import router as consents_router
 from app.crisis.router import router as crisis_router
 from app.kit.errors import Unprocessable
 from app.media.router import router as media_router
@@ -59,5 +60,6 @@ for r in (
     publishing_router,
     crisis_router,
     notifications_router,
+    consents_router,
 ):
     api_router.include_router(r)

@@ -3,6 +3,7 @@
 from app.audit.models import AuditEvent
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
 from app.channels.models import Channel, ChannelConnection
+from app.consent.models import Consent, ConsentDocument, ConsentTakedown, PostConsent
 from app.crisis.models import CrisisMode
 from app.kit.models import metadata
 from app.notifications.models import Notification
@@ -18,6 +19,9 @@ __all__ = [
     "Channel",
     "ChannelConnection",
     "Clinic",
+    "Consent",
+    "ConsentDocument",
+    "ConsentTakedown",
     "CrisisMode",
     "DataKey",
     "Job",
@@ -27,6 +31,7 @@ __all__ = [
     "Organization",
     "PasswordResetToken",
     "Post",
+    "PostConsent",
     "PostMedia",
     "PostVariant",
     "Publication",

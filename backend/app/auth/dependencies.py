@@ -33,3 +33,4 @@ PostsSchedule = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_sc
 CrisisManage = Annotated[AuthSubject, Depends(Authenticator(Permission.crisis_manage))]
 PostsWrite = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_write))]
 ReviewComms = Annotated[AuthSubject, Depends(Authenticator(Permission.review_comms))]
+ConsentsManage = Annotated[AuthSubject, Depends(Authenticator(Permission.consents_manage))]

@@ -15,6 +15,10 @@ class NotificationKind(StrEnum):
     publication_failed = "publication_failed"
     publication_missed = "publication_missed"
     publication_unconfirmed = "publication_unconfirmed"
+    consent_takedown_started = "consent_takedown_started"
+    consent_takedown_finished = "consent_takedown_finished"
+    consent_takedown_failed = "consent_takedown_failed"
+    consent_expiring = "consent_expiring"
 
 
 class Notification(RecordModel, table=True):

@@ -301,7 +301,7 @@ class Publisher:
             channel = await session.get(Channel, publication.channel_id)
             assert post is not None  # foreign keys
             assert channel is not None
-            if post.status in (PostStatus.cancelled, PostStatus.rejected):
+            if post.status in (PostStatus.cancelled, PostStatus.rejected, PostStatus.taken_down):
                 await settle(
                     session, publication, S.failed, error_code="post_withdrawn",
                     error="Nicht veröffentlicht: Der Beitrag wurde zurückgezogen.",
