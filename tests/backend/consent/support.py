@@ -75,9 +75,13 @@ async def live_post(
             session.add(PostVariant(post_id=post.id, channel_id=target.channel.id))
             session.add(
                 Publication(
-                    post_id=post.id, channel_id=target.channel.id, organization_id=world.org.id,
-                    clinic_id=world.clinic_a.id, due_at=due, next_attempt_at=due,
-                )  # fmt: skip
+                    post_id=post.id,
+                    channel_id=target.channel.id,
+                    organization_id=world.org.id,
+                    clinic_id=world.clinic_a.id,
+                    due_at=due,
+                    next_attempt_at=due,
+                )
             )
     await run_publisher(database, settings)
     async with database.session_scope() as session:

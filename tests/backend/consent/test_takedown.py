@@ -162,7 +162,8 @@ class TestWithdrawalTakedown:
         await drain(database, settings)
 
         [call_by_hand, call_by_takedown] = publishing_env.control.deletes("mastodon")
-        assert call_by_hand["deleted"] and not call_by_takedown["deleted"]
+        assert call_by_hand["deleted"]
+        assert not call_by_takedown["deleted"]
         assert (await publications(database, post.id))[0].status is S.deleted
         assert await post_status(database, post.id) is PostStatus.taken_down
 
@@ -207,10 +208,12 @@ class TestWithdrawalTakedown:
 
         [row] = await takedowns(database)
         assert row.status is TakedownStatus.blocked
-        assert row.last_error and "Verbindung" in row.last_error
+        assert row.last_error
+        assert "Verbindung" in row.last_error
         async with database.session_scope() as session:
             channel = await session.get(Channel, target.channel.id)
-            assert channel is not None and channel.status is ChannelStatus.needs_reconnect
+            assert channel is not None
+            assert channel.status is ChannelStatus.needs_reconnect
         assert (await publications(database, post.id))[0].status is S.deleting
         failed = await notifications(database, "consent_takedown_failed")
         assert {n.user_id for n in failed} == {world.user(OFFICER).id, world.user(EDITOR).id}
@@ -233,7 +236,8 @@ class TestWithdrawalTakedown:
         assert response.status_code == 403
         async with database.session_scope() as session:
             fresh = await session.get(Consent, consent.id)
-            assert fresh is not None and fresh.withdrawn_at is None
+            assert fresh is not None
+            assert fresh.withdrawn_at is None
 
 
 class TestExpiry:
