@@ -19,6 +19,6 @@ describe("visibleNavItems", () => {
   });
 
   it("shows everything to a user with all permissions", () => {
-    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "settings:users:sites:channels:audit"]);
+    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "consents", "settings:users:sites:channels:audit"]);
   });
 });

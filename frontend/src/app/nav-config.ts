@@ -7,6 +7,7 @@ export type NavPath =
   | "/"
   | "/kalender"
   | "/beitraege"
+  | "/einwilligungen"
   | "/einstellungen"
   | "/einstellungen/benutzer"
   | "/einstellungen/standorte"
@@ -30,6 +31,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "overview", to: "/", label: "nav.overview" },
   { key: "calendar", to: "/kalender", label: "nav.calendar", permission: PERMISSIONS.postsRead },
   { key: "posts", to: "/beitraege", label: "nav.posts", permission: PERMISSIONS.postsRead },
+  { key: "consents", to: "/einwilligungen", label: "nav.consents", permission: PERMISSIONS.consentsManage },
   {
     key: "settings",
     to: "/einstellungen",

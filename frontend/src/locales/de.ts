@@ -1,4 +1,5 @@
 import audit from "./audit.de";
+import consents from "./consents.de";
 import { calendar, channels, crisis } from "./planning.de";
 import posts from "./posts.de";
 
@@ -24,6 +25,7 @@ const de = {
     sites: "Standorte",
     audit: "Audit-Log",
     channels: "Kanäle",
+    consents: "Einwilligungen",
   },
   userMenu: {
     button: "Benutzermenü",
@@ -185,6 +187,7 @@ const de = {
   calendar,
   channels,
   crisis,
+  consents,
   notifications: {
     title: "Benachrichtigungen",
     bell_one: "Benachrichtigungen, {{count}} ungelesen",

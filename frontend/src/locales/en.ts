@@ -1,4 +1,5 @@
 import audit from "./audit.en";
+import consents from "./consents.en";
 import { calendar, channels, crisis } from "./planning.en";
 import posts from "./posts.en";
 import type { Catalog } from "./de";
@@ -24,6 +25,7 @@ const en: Catalog = {
     sites: "Locations",
     audit: "Audit log",
     channels: "Channels",
+    consents: "Consents",
   },
   userMenu: {
     button: "User menu",
@@ -185,6 +187,7 @@ const en: Catalog = {
   calendar,
   channels,
   crisis,
+  consents,
   notifications: {
     title: "Notifications",
     bell_one: "Notifications, {{count}} unread",

@@ -42,4 +42,5 @@ export const PERMISSIONS = {
   reviewComms: "review.comms",
   channelsManage: "channels.manage",
   crisisManage: "crisis.manage",
+  consentsManage: "consents.manage",
 } as const satisfies Record<string, Permission>;
