@@ -58,12 +58,7 @@ def demo_settings(
     """`KLINIKFUNK_SANDBOX` on for this app on its port; the connector and channel settings,
     built from the environment, follow it (as under `klinikfunk serve`)."""
     port = loopback.getsockname()[1]
-    for name in (
-        "PUBLIC_URL",
-        "MASTODON_URL",
-        "FACEBOOK_GRAPH_URL",
-        "INSTAGRAM_GRAPH_URL",
-    ):
+    for name in ("PUBLIC_URL", "MASTODON_URL", "FACEBOOK_GRAPH_URL", "INSTAGRAM_GRAPH_URL"):
         monkeypatch.delenv(f"KLINIKFUNK_{name}", raising=False)
     monkeypatch.setenv("KLINIKFUNK_ENV", "test")
     monkeypatch.setenv("KLINIKFUNK_SANDBOX", "true")
@@ -87,10 +82,7 @@ def server(demo_settings: Settings, loopback: socket.socket) -> Iterator[str]:
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
-        target=server.run,
-        kwargs={"sockets": [loopback]},
-        name="klinikfunk",
-        daemon=True,
+        target=server.run, kwargs={"sockets": [loopback]}, name="klinikfunk", daemon=True
     )
     thread.start()
     deadline = time.monotonic() + 15
@@ -112,16 +104,12 @@ async def client(server: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
-    )
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-async def clinic_id(
-    client: httpx.AsyncClient, headers: dict[str, str], name: str
-) -> str:
+async def clinic_id(client: httpx.AsyncClient, headers: dict[str, str], name: str) -> str:
     me = (await client.get("/api/v1/me", headers=headers)).json()
     return str(next(c["clinic_id"] for c in me["clinics"] if c["clinic_name"] == name))
 
@@ -142,13 +130,9 @@ class TestEmbeddedPublishing:
         await seed(database, demo_settings)
         editor, lead = await login(client, EDITOR), await login(client, LEAD)
         musterstadt = await clinic_id(client, editor, "Klinikum Musterstadt")
-        channels = (await client.get("/api/v1/channels", headers=editor)).json()[
-            "items"
-        ]
+        channels = (await client.get("/api/v1/channels", headers=editor)).json()["items"]
         mastodon = next(
-            c
-            for c in channels
-            if c["platform"] == "mastodon" and c["clinic_id"] == musterstadt
+            c for c in channels if c["platform"] == "mastodon" and c["clinic_id"] == musterstadt
         )
         assert mastodon["status"] == "connected"
 
@@ -177,9 +161,7 @@ class TestEmbeddedPublishing:
         )
         assert scheduled.json()["status"] == "scheduled", scheduled.text
 
-        publication = await publish_until_settled(
-            client, editor, database, demo_settings, post_id
-        )
+        publication = await publish_until_settled(client, editor, database, demo_settings, post_id)
         assert publication["status"] == "published", publication
         url = publication["platform_url"]
         assert url.startswith(f"{server}/sandbox/posts/mastodon/")
@@ -204,9 +186,7 @@ class TestEmbeddedPublishing:
     ) -> None:
         await seed(database, demo_settings)
         editor = await login(client, EDITOR)
-        channels = (await client.get("/api/v1/channels", headers=editor)).json()[
-            "items"
-        ]
+        channels = (await client.get("/api/v1/channels", headers=editor)).json()["items"]
         assert sorted((c["platform"], c["display_name"]) for c in channels) == [
             ("facebook", "Klinikum Musterstadt"),
             ("facebook", "St.-Marien-Krankenhaus Nordheim"),
@@ -218,13 +198,10 @@ class TestEmbeddedPublishing:
         assert {c["status"] for c in channels} == {"connected"}
         async with database.session_scope() as session:
             sealed = [
-                c.access_token_sealed
-                for c in (await session.execute(select(Channel))).scalars()
+                c.access_token_sealed for c in (await session.execute(select(Channel))).scalars()
             ]
         assert len(sealed) == 6
-        assert all(
-            value and "demo" not in value for value in sealed
-        )  # sealed, never plain
+        assert all(value and "demo" not in value for value in sealed)  # sealed, never plain
 
         posts = (await client.get("/api/v1/posts", headers=editor)).json()["items"]
         # The demo posts plus the patient story draft that relies on two consent records.
@@ -233,21 +210,15 @@ class TestEmbeddedPublishing:
         story = next(p for p in posts if p["category"] == "patient_story")
         assert len(story["consent_ids"]) == 2
         officer = await login(client, "datenschutz@klinikfunk.example")
-        consents = (await client.get("/api/v1/consents", headers=officer)).json()[
-            "items"
-        ]
+        consents = (await client.get("/api/v1/consents", headers=officer)).json()["items"]
         assert sorted(c["status"] for c in consents) == ["expiring", "valid", "valid"]
-        assert {"draft", "in_review", "approved", "scheduled"} <= {
-            p["status"] for p in posts
-        }
+        assert {"draft", "in_review", "approved", "scheduled"} <= {p["status"] for p in posts}
         scheduled = next(p for p in posts if p["status"] == "scheduled")
         tomorrow = datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=1)
         assert scheduled["scheduled_local"] == f"{tomorrow.isoformat()}T09:00:00"
         assert scheduled["approval_current"] is True
         publications = (
-            await client.get(
-                f"/api/v1/posts/{scheduled['id']}/publications", headers=editor
-            )
+            await client.get(f"/api/v1/posts/{scheduled['id']}/publications", headers=editor)
         ).json()["items"]
         assert len(publications) == 2
         assert {p["status"] for p in publications} == {"pending"}
@@ -268,9 +239,7 @@ class TestEmbeddedPublishing:
         assert me.json()["username"] == "klinikum_musterstadt"
         assert me.json()["url"] == f"{server}/sandbox/mastodon/@klinikum_musterstadt"
         assert "x-ratelimit-remaining" in me.headers
-        assert (
-            len(me.headers.get_list("date")) == 1
-        )  # uvicorn's, not a second virtual one
+        assert len(me.headers.get_list("date")) == 1  # uvicorn's, not a second virtual one
         page = sandbox_demo.PAGES[0]
         feed = await client.get(
             f"/sandbox/graph/v24.0/{page.id}/feed", params={"access_token": page.token}
@@ -295,9 +264,7 @@ async def publish_until_settled(
         for _ in range(60):
             await worker.run_once()
             items = (
-                await client.get(
-                    f"/api/v1/posts/{post_id}/publications", headers=headers
-                )
+                await client.get(f"/api/v1/posts/{post_id}/publications", headers=headers)
             ).json()["items"]
             assert len(items) == 1
             if items[0]["status"] not in ("pending", "publishing"):
@@ -336,9 +303,7 @@ class TestSandboxSettings:
         monkeypatch.setenv("KLINIKFUNK_PORT", "8123")
         connectors = ConnectorSettings()
         assert connectors.mastodon_url == "http://127.0.0.1:8123/sandbox/mastodon"
-        assert (
-            connectors.facebook_graph_url == "http://127.0.0.1:8123/sandbox/graph/v24.0"
-        )
+        assert connectors.facebook_graph_url == "http://127.0.0.1:8123/sandbox/graph/v24.0"
         assert connectors.instagram_graph_url == connectors.facebook_graph_url
         assert ConnectorSettings(mastodon_url="https://x.example").mastodon_url == (
             "https://x.example"
@@ -350,9 +315,7 @@ class TestSandboxSettings:
         assert app.client_id == sandbox_demo.MASTODON_CLIENT_ID
 
         monkeypatch.setenv("KLINIKFUNK_PUBLIC_URL", "https://demo.example/")
-        assert (
-            ConnectorSettings().mastodon_url == "https://demo.example/sandbox/mastodon"
-        )
+        assert ConnectorSettings().mastodon_url == "https://demo.example/sandbox/mastodon"
         monkeypatch.setenv("KLINIKFUNK_SANDBOX", "false")
         assert ConnectorSettings().mastodon_url == "https://mastodon.social"
         assert not ChannelSettings().meta_configured()
@@ -365,9 +328,7 @@ class TestSandboxSettings:
         assert await count(database, Channel) == 0
         app = create_app(settings, database=database)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             response = await client.get("/sandbox/_control/posts")
         # The SPA fallback (index.html, or a 503 note when it is not built), not the sandbox.
         assert response.headers["content-type"].startswith(("text/html", "text/plain"))
