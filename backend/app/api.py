@@ -13,6 +13,7 @@ from app.auth.router import router as auth_router
 from app.channels.router import router as channels_router
 from app.compliance.router import post_router as post_compliance_router
 from app.compliance.router import router as compliance_router
+from app.consent.router import router as consents_router
 from app.crisis.router import router as crisis_router
 from app.kit.errors import Unprocessable
 from app.media.router import router as media_router
@@ -65,5 +66,6 @@ for r in (
     compliance_router,
     post_compliance_router,
     approvals_router,
+    consents_router,
 ):
     api_router.include_router(r)

@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import LoginThrottle, PasswordResetToken, RefreshToken, UserSession
 from app.channels.models import Channel, ChannelConnection
 from app.compliance.models import ComplianceOverride
+from app.consent.models import Consent, ConsentDocument, ConsentTakedown, PostConsent
 from app.crisis.models import CrisisMode
 from app.kit.models import metadata
 from app.notifications.models import Notification
@@ -24,6 +25,9 @@ __all__ = [
     "ChannelConnection",
     "Clinic",
     "ComplianceOverride",
+    "Consent",
+    "ConsentDocument",
+    "ConsentTakedown",
     "CrisisMode",
     "DataKey",
     "Job",
@@ -33,6 +37,7 @@ __all__ = [
     "Organization",
     "PasswordResetToken",
     "Post",
+    "PostConsent",
     "PostMedia",
     "PostVariant",
     "Publication",

@@ -3,5 +3,6 @@
 import app.audit.tasks
 import app.auth.tasks
 import app.channels.tasks
+import app.consent.tasks
 import app.publishing.tasks
 import app.worker.tasks  # noqa: F401

@@ -123,6 +123,17 @@ def router(sandbox: Sandbox) -> APIRouter:
             and (account_id is None or p["account_id"] == account_id)
         ]
 
+    @api.get("/deletes")
+    async def deletes(platform: str | None = None, account_id: str | None = None) -> list[Any]:
+        """Every DELETE that reached a platform handler, in order, with whether it deleted
+        something; the takedown tests count these."""
+        return [
+            _jsonable(asdict(call))
+            for call in sandbox.state.delete_calls
+            if (platform is None or call.platform == platform)
+            and (account_id is None or call.account_id == account_id)
+        ]
+
     @api.post("/config")
     async def config(values: dict[str, Any]) -> dict[str, Any]:
         try:

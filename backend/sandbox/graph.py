@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sandbox.params import Params, read_params
 from sandbox.state import (
     AuthCode,
+    DeleteCall,
     GraphPage,
     GraphPost,
     GraphUser,
@@ -664,9 +665,15 @@ def router(sandbox: Sandbox) -> APIRouter:
         ctx = await begin(request)
         post = _find_post(ctx.state, node_id)
         if post is None:
+            ctx.state.delete_calls.append(
+                DeleteCall("facebook", node_id, None, deleted=False, at=ctx.state.now())
+            )
             raise not_found(node_id, "delete")
         page_for_write(ctx, post.page_id)
         post.deleted_at = ctx.state.now()
+        ctx.state.delete_calls.append(
+            DeleteCall("facebook", node_id, post.page_id, deleted=True, at=ctx.state.now())
+        )
         return JSONResponse({"success": True})
 
     return api

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sandbox.params import read_params
 from sandbox.state import (
     AuthCode,
+    DeleteCall,
     MastodonAccount,
     MastodonApp,
     MastodonMedia,
@@ -492,11 +493,16 @@ def router(sandbox: Sandbox) -> APIRouter:
 
     @api.delete("/api/v1/statuses/{status_id}")
     async def delete_status(status_id: str, request: Request) -> Response:
-        _, account = authenticate(st(), request)
-        status = visible_status(status_id)
-        if status.account_id != account.id:
+        state = st()
+        _, account = authenticate(state, request)
+        status = state.mastodon_statuses.get(status_id)
+        found = status is not None and status.deleted_at is None and status.account_id == account.id
+        state.delete_calls.append(
+            DeleteCall("mastodon", status_id, account.id, deleted=found, at=state.now())
+        )
+        if status is None or not found:
             raise MastodonError(404, "Record not found")
-        status.deleted_at = st().now()
+        status.deleted_at = state.now()
         return JSONResponse(status_json(st(), status, base_url(request), source=True))
 
     @api.get("/api/v1/accounts/{account_id}/statuses")

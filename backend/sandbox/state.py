@@ -363,6 +363,19 @@ class WebhookDelivery:
 
 
 @dataclass
+class DeleteCall:
+    """One DELETE that reached a platform handler (authenticated): what it asked to delete and
+    whether something was deleted (False: already gone or unknown, answered 404). Takedown
+    tests count these to prove "exactly one platform DELETE per publication"."""
+
+    platform: Literal["mastodon", "facebook"]
+    object_id: str
+    account_id: str | None
+    deleted: bool
+    at: datetime
+
+
+@dataclass
 class SandboxState:
     config: SandboxConfig
     clock: Clock
@@ -392,6 +405,7 @@ class SandboxState:
     in_flight: dict[str, int] = field(default_factory=dict)
     """Creates in flight per account right now, and the most at once (`inflight.py`)."""
     max_in_flight: dict[str, int] = field(default_factory=dict)
+    delete_calls: list[DeleteCall] = field(default_factory=list)
 
     @classmethod
     def fresh(cls, config: SandboxConfig) -> SandboxState:
@@ -585,6 +599,7 @@ class SandboxState:
                 "deliveries": [_jsonable(asdict(d)) for d in self.webhook_deliveries],
                 "inbox": self.webhook_inbox,
             },
+            "delete_calls": [_jsonable(asdict(call)) for call in self.delete_calls],
         }
 
     def visible_posts(self) -> list[dict[str, Any]]:

@@ -34,3 +34,4 @@ CrisisManage = Annotated[AuthSubject, Depends(Authenticator(Permission.crisis_ma
 PostsWrite = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_write))]
 ComplianceOverride = Annotated[AuthSubject, Depends(Authenticator(Permission.compliance_override))]
 PoliciesManage = Annotated[AuthSubject, Depends(Authenticator(Permission.policies_manage))]
+ConsentsManage = Annotated[AuthSubject, Depends(Authenticator(Permission.consents_manage))]

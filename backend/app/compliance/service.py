@@ -42,6 +42,7 @@ from app.compliance.schemas import (
     TargetKind,
 )
 from app.connectors.base import MediaItem, ValidationIssue
+from app.consent.models import Consent, PostConsent
 from app.kit.errors import (
     Conflict,
     FieldError,
@@ -67,18 +68,40 @@ ALT_TEXT_MESSAGE = (
 # ---------- the consent seam ----------
 
 
+def _facts(consent: Consent) -> ConsentFacts:
+    return ConsentFacts(
+        id=consent.id,
+        valid_from=consent.valid_from,
+        valid_until=consent.valid_until,
+        withdrawn_at=consent.withdrawn_at,
+        channel_ids=frozenset(uuid.UUID(c) for c in consent.channel_ids),
+        purposes=frozenset(consent.categories),
+    )
+
+
 async def load_consent_facts(session: AsyncSession, post: Post) -> list[ConsentFacts]:
-    """The consent records linked to ``post``. The consent module (another branch) implements
-    this against its tables; until it is merged no post has a linked consent."""
-    return []
+    """The consent records linked to ``post``."""
+    rows = await session.execute(
+        select(Consent)
+        .join(PostConsent, col(PostConsent.consent_id) == col(Consent.id))
+        .where(col(PostConsent.post_id) == post.id)
+        .order_by(col(Consent.id))
+    )
+    return [_facts(consent) for consent in rows.scalars()]
 
 
 async def load_consent_facts_by_ids(
     session: AsyncSession, organization_id: uuid.UUID, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ConsentFacts]:
-    """Consent records of the organization by id (unknown ids are absent), for the check API.
-    Implemented with ``load_consent_facts`` by the consent module."""
-    return {}
+    """Consent records of the organization by id (unknown ids are absent), for the check API."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Consent).where(
+            col(Consent.organization_id) == organization_id, col(Consent.id).in_(list(ids))
+        )
+    )
+    return {consent.id: _facts(consent) for consent in rows.scalars()}
 
 
 # ---------- findings with their place ----------

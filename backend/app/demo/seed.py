@@ -20,11 +20,14 @@ from app.approvals.service import approval_service
 from app.audit.service import audit_service
 from app.auth.passwords import Passwords
 from app.auth.permissions import Role
-from app.auth.subject import load_subject
+from app.auth.subject import AuthSubject, load_subject
 from app.channels.models import Channel
 from app.channels.service import store_credentials
 from app.config import Settings
 from app.connectors.base import Credentials, Platform
+from app.consent.models import Consent, LegalBasis, SubjectKind
+from app.consent.schemas import ConsentCreate
+from app.consent.service import consent_service
 from app.kit.time import utc_now
 from app.posts.models import Post, PostCategory, PostStatus
 from app.posts.schemas import PostCreate, ScheduleRequest, VariantInput
@@ -129,7 +132,12 @@ async def seed_demo(session: AsyncSession, settings: Settings, password: str) ->
     if settings.sandbox_enabled:
         channels = await seed_sandbox_channels(session, settings, org, clinics, users["admin"])
         posts = await seed_posts(session, clinics, channels, users)
-        details |= {"channels": sum(len(c) for c in channels.values()), "posts": len(posts)}
+        consents = await seed_consents(session, clinics, channels, users)
+        details |= {
+            "channels": sum(len(c) for c in channels.values()),
+            "posts": len(posts) + 1,
+            "consents": len(consents),
+        }
     await audit_service.record(
         session, "demo.seeded", organization_id=org.id, target_type="organization",
         target_id=org.id, details=details,
@@ -302,3 +310,55 @@ async def seed_posts(
             await post_service.schedule(session, editor, post, at)
         posts.append(post)
     return posts
+
+
+async def seed_consents(
+    session: AsyncSession,
+    clinics: dict[str, Clinic],
+    channels: ChannelsByClinic,
+    users: dict[str, User],
+) -> list[Consent]:
+    """Three consent records of Klinikum Musterstadt entered by the privacy officer — a
+    patient's (one year), a guardian's for a child (ends in ten days: the 14-day warning) and an
+    employee's (with its written document's reference) — and a patient story draft that relies
+    on the first two. Labels only, no names."""
+    session_id = uuid.uuid4()
+    officer = await load_subject(session, users["datenschutz"], session_id)
+    editor: AuthSubject = await load_subject(session, users["redaktion"], session_id)
+    clinic = clinics["musterstadt"]
+    targets = channels["musterstadt"]
+    social = [targets[p].id for p in (Platform.MASTODON, Platform.FACEBOOK)]
+    now = utc_now()
+    specs = [
+        ("Patient R., Kardiologie 2026", SubjectKind.patient, LegalBasis.dsgvo_art9_2a,
+         now + timedelta(days=365), None, None),
+        ("Kind L. (Kinderchirurgie), Einwilligung der Mutter", SubjectKind.guardian_for_minor,
+         LegalBasis.kug_22, now + timedelta(days=10), None, "Mutter (sorgeberechtigt)"),
+        ("Pflegekraft S., Station 4", SubjectKind.employee, LegalBasis.kug_22,
+         None, "PA-2026-0413", "Pflegekraft S."),
+    ]  # fmt: skip
+    consents = []
+    for label, kind, basis, until, reference, signer in specs:
+        data = ConsentCreate(
+            clinic_id=clinic.id, subject_label=label, subject_kind=kind, legal_basis=basis,
+            channel_ids=social,
+            categories=[PostCategory.patient_story, PostCategory.behind_the_scenes],
+            valid_from=now - timedelta(days=7), valid_until=until,
+            document_reference=reference, signer=signer,
+        )  # fmt: skip
+        consents.append(await consent_service.create(session, officer, data))
+    story = await post_service.create(
+        session,
+        editor,
+        PostCreate(
+            clinic_id=clinic.id,
+            title="Patientengeschichte: Zurück auf dem Fahrrad",
+            category=PostCategory.patient_story,
+            base_text="Drei Monate nach seiner Herz-OP fährt unser Patient wieder Rad – und "
+            "bedankt sich beim Team der Kardiologie. Wir freuen uns mit ihm! #Herzgesundheit",
+            shows_patient=True,
+            variants=[VariantInput(channel_id=channel_id) for channel_id in social],
+        ),
+    )
+    await post_service.set_consents(session, editor, story, [c.id for c in consents[:2]])
+    return consents

@@ -19,6 +19,8 @@ UPLOAD_MAX_BYTES = 20 * MiB
 BODY_LIMITS: tuple[tuple[str, int], ...] = (
     # The one place that allows a larger body: media uploads (multipart adds a few headers).
     ("/api/v1/media", UPLOAD_MAX_BYTES + 64 * 1024),
+    # Signed consent documents (PUT /api/v1/consents/{id}/document, at most 10 MiB).
+    ("/api/v1/consents", 10 * MiB + 64 * 1024),
 )
 """Per path prefix (whole segments) the largest request body; every other path gets
 ``MAX_BODY_BYTES`` (SEC-16: JSON ≤ 1 MiB)."""

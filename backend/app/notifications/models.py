@@ -17,6 +17,10 @@ class NotificationKind(StrEnum):
     publication_unconfirmed = "publication_unconfirmed"
     review_requested = "review_requested"
     review_decided = "review_decided"
+    consent_takedown_started = "consent_takedown_started"
+    consent_takedown_finished = "consent_takedown_finished"
+    consent_takedown_failed = "consent_takedown_failed"
+    consent_expiring = "consent_expiring"
 
 
 class Notification(RecordModel, table=True):

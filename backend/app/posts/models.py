@@ -16,7 +16,8 @@ UNSCHEDULED = datetime(9999, 12, 31, tzinfo=UTC)
 
 class PostStatus(StrEnum):
     """design.md: draft → in_review → approved → scheduled → published, plus changes_requested,
-    rejected, cancelled, failed and paused (crisis)."""
+    rejected, cancelled, failed, paused (crisis) and taken_down (deleted on every platform
+    because a consent it relies on was withdrawn or expired)."""
 
     draft = "draft"
     in_review = "in_review"
@@ -28,6 +29,7 @@ class PostStatus(StrEnum):
     cancelled = "cancelled"
     failed = "failed"
     paused = "paused"
+    taken_down = "taken_down"
 
 
 class PostCategory(StrEnum):

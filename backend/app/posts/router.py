@@ -12,6 +12,7 @@ from app.kit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unproces
 from app.kit.pagination import Pagination
 from app.posts.models import PostStatus
 from app.posts.schemas import (
+    ConsentsSet,
     MediaSet,
     PostCreate,
     PostPage,
@@ -118,6 +119,20 @@ async def set_media(
     (`POST /media`). A change of an approved or scheduled post sends it back to review."""
     post = await post_service.get(session, subject, post_id, for_update=True)
     return await _one(session, await post_service.set_media(session, subject, post, body.media))
+
+
+@router.put("/{post_id}/consents", response_model=PostRead, responses=WRITE_ERRORS)
+async def set_consents(
+    post_id: uuid.UUID, body: ConsentsSet, subject: PostsWrite, session: DbSession
+) -> PostRead:
+    """Link the consent records the post relies on (same clinic; withdrawn or expired ones
+    cannot be newly linked). Part of the approved content: a change of an approved or
+    scheduled post sends it back to review. Withdrawal or expiry of a linked consent takes
+    the post down."""
+    post = await post_service.get(session, subject, post_id, for_update=True)
+    return await _one(
+        session, await post_service.set_consents(session, subject, post, body.consent_ids)
+    )
 
 
 @router.post("/{post_id}/submit", response_model=PostRead, responses=WRITE_ERRORS)

@@ -195,8 +195,17 @@ class PostRead(TimestampedSchema):
     approval_current: bool = Field(description="Approved and unchanged since the approval.")
     variants: list[VariantRead]
     media: list[PostMediaRead] = Field(description="Attached images in order.")
+    consent_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Consent records the post relies on."
+    )
 
 
 class PostPage(Schema):
     items: list[PostRead]
     next_cursor: str | None
+
+
+class ConsentsSet(InputSchema):
+    consent_ids: list[uuid.UUID] = Field(
+        max_length=20, description="The consents the post relies on (replaces the current set)."
+    )

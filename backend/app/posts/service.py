@@ -20,6 +20,7 @@ from app.auth.subject import AuthSubject
 from app.channels.models import Channel, ChannelStatus
 from app.compliance.service import compliance_service
 from app.connectors.base import MediaItem, Platform
+from app.consent.service import consent_service
 from app.kit.errors import FieldError, Forbidden, InvalidTransition, NotFound, Unprocessable
 from app.kit.models import UTCDateTime
 from app.kit.pagination import CursorParams, paginate
@@ -215,6 +216,7 @@ class PostService:
                     content_url=f"/api/v1/media/{asset.id}/content",
                 )
             )
+        consents = await consent_service.linked_ids(session, ids)
         result = []
         for post in posts:
             zone = zones.get(post.clinic_id, "Europe/Berlin")
@@ -234,6 +236,7 @@ class PostService:
                         ),
                         "variants": variants[post.id],
                         "media": media[post.id],
+                        "consent_ids": consents[post.id],
                     }
                 )
             )
@@ -337,6 +340,21 @@ class PostService:
                 )
             )
         await self._after_edit(session, subject, post, ["media"])
+        return post
+
+    async def set_consents(
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        post: Post,
+        consent_ids: list[uuid.UUID],
+    ) -> Post:
+        """Replace the linked consent records (of the post's clinic, not ended). Reviewers
+        approve them with the content: a change of an approved post sends it back to review."""
+        self._require(subject, post, Permission.posts_write)
+        self._ensure_editable(post)
+        if await consent_service.replace_links(session, post, consent_ids):
+            await self._after_edit(session, subject, post, ["consents"])
         return post
 
     async def _check_media(
@@ -507,12 +525,12 @@ class PostService:
 
     async def _content_hash(self, session: AsyncSession, post: Post) -> str:
         """sha256 over everything a reviewer approves: texts, variants, media with alt texts,
-        the UTM-tagged link, category and whether a patient is shown."""
+        the UTM-tagged link, category, whether a patient is shown and the linked consents."""
         variants = (
             await session.execute(select(PostVariant).where(col(PostVariant.post_id) == post.id))
         ).scalars()
         media = await self._media(session, post)
-        payload = {
+        payload: dict[str, Any] = {
             "base_text": post.base_text,
             "link": tagged_link(post.link_url, post.utm),
             "category": post.category.value,
@@ -520,6 +538,9 @@ class PostService:
             "variants": sorted([str(v.channel_id), v.text_override, v.options] for v in variants),
             "media": [[pm.position, asset.sha256, pm.alt_text] for pm, asset in media],
         }
+        consents = (await consent_service.linked_ids(session, [post.id]))[post.id]
+        if consents:  # only when linked: hashes of posts without consents stay as they were
+            payload["consents"] = sorted(str(c) for c in consents)
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 

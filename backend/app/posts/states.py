@@ -19,14 +19,16 @@ TRANSITIONS: dict[PostStatus, frozenset[PostStatus]] = {
     # schedule; a content edit sends it back to review; cancel
     S.approved: frozenset({S.scheduled, S.in_review, S.cancelled}),
     # reschedule; the worker publishes or fails; crisis pauses; edit → review; cancel
+    # taken_down: a consent ended and every live publication was deleted (also when partial)
     S.scheduled: frozenset(
-        {S.scheduled, S.published, S.failed, S.paused, S.in_review, S.cancelled}
+        {S.scheduled, S.published, S.failed, S.paused, S.in_review, S.cancelled, S.taken_down}
     ),
     # after a crisis each paused post is reviewed: schedule again, edit (→ review) or cancel
-    S.paused: frozenset({S.scheduled, S.in_review, S.cancelled}),
+    S.paused: frozenset({S.scheduled, S.in_review, S.cancelled, S.taken_down}),
     # a failed post may be scheduled again, edited (→ review) or cancelled
-    S.failed: frozenset({S.scheduled, S.in_review, S.cancelled}),
-    S.published: frozenset(),
+    S.failed: frozenset({S.scheduled, S.in_review, S.cancelled, S.taken_down}),
+    S.published: frozenset({S.taken_down}),
+    S.taken_down: frozenset(),
     S.rejected: frozenset(),
     S.cancelled: frozenset(),
 }
@@ -51,6 +53,7 @@ LABELS_DE: dict[PostStatus, str] = {
     S.cancelled: "abgebrochen",
     S.failed: "fehlgeschlagen",
     S.paused: "pausiert",
+    S.taken_down: "entfernt (Einwilligung beendet)",
 }
 
 

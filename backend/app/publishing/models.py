@@ -14,7 +14,8 @@ from app.kit.time import utc_now
 class PublicationStatus(StrEnum):
     """One post on one channel. `publishing` is leased to a worker; `unconfirmed` means a publish
     call may have reached the platform and reconciliation could not tell — a person must check;
-    `missed` could not go out within the window after its time and is not published late."""
+    `missed` could not go out within the window after its time and is not published late;
+    `deleting` is a live post whose takedown (consent ended) is under way, `deleted` is gone."""
 
     pending = "pending"
     publishing = "publishing"
@@ -23,6 +24,7 @@ class PublicationStatus(StrEnum):
     unconfirmed = "unconfirmed"
     missed = "missed"
     paused = "paused"
+    deleting = "deleting"
     deleted = "deleted"
 
 

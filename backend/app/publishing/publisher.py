@@ -545,7 +545,7 @@ class Publisher:
         media_rows: list[tuple[PostMedia, MediaAsset]],
     ) -> Attempt | None:
         """The attempt for one loaded publication, or None after settling why it cannot go."""
-        if post.status in (PostStatus.cancelled, PostStatus.rejected):
+        if post.status in (PostStatus.cancelled, PostStatus.rejected, PostStatus.taken_down):
             await settle(
                 session, publication, S.failed, error_code="post_withdrawn",
                 error="Nicht veröffentlicht: Der Beitrag wurde zurückgezogen.",

@@ -147,6 +147,37 @@ class SecretBox:
             raise SecretError("secret does not open in this context") from exc
         return plain.decode()
 
+    async def seal_bytes(
+        self, session: AsyncSession, organization_id: uuid.UUID, data: bytes, *, context: str
+    ) -> bytes:
+        """Encrypt a file for this organization and context: ``kf1.<key id>.`` + nonce +
+        ciphertext (binary, no base64 overhead)."""
+        key = await self._active_key(session, organization_id)
+        dek = self.keyring.unwrap(organization_id, key.kek_id, key.wrapped_key)
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(dek).encrypt(nonce, data, _secret_aad(organization_id, context))
+        return f"{PREFIX}.{key.id}.".encode() + nonce + sealed
+
+    async def open_bytes(
+        self, session: AsyncSession, organization_id: uuid.UUID, blob: bytes, *, context: str
+    ) -> bytes:
+        try:
+            prefix, key_id, raw = blob.split(b".", 2)
+            if prefix.decode() != PREFIX:
+                raise ValueError(prefix)
+            key = await session.get(DataKey, uuid.UUID(key_id.decode()))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SecretError("not a sealed file") from exc
+        if key is None or key.organization_id != organization_id:
+            raise SecretError("no data key for this organization")
+        dek = self.keyring.unwrap(organization_id, key.kek_id, key.wrapped_key)
+        try:
+            return AESGCM(dek).decrypt(
+                raw[:NONCE_BYTES], raw[NONCE_BYTES:], _secret_aad(organization_id, context)
+            )
+        except InvalidTag as exc:
+            raise SecretError("file does not open in this context") from exc
+
     async def rewrap_all(self, session: AsyncSession) -> int:
         """Re-wrap every data key not under the active KEK; returns how many changed."""
         stale = (

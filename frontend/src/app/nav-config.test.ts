@@ -24,6 +24,6 @@ describe("visibleNavItems", () => {
   });
 
   it("shows everything to a user with all permissions", () => {
-    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "approvals", "settings:users:sites:channels:policies:audit"]);
+    expect(keys(visibleNavItems(NAV_ITEMS, () => true))).toEqual(["overview", "calendar", "posts", "approvals", "consents", "settings:users:sites:channels:policies:audit"]);
   });
 });

@@ -9,6 +9,7 @@ export type NavPath =
   | "/beitraege"
   | "/freigaben"
   | "/einstellungen/freigaberegeln"
+  | "/einwilligungen"
   | "/einstellungen"
   | "/einstellungen/benutzer"
   | "/einstellungen/standorte"
@@ -33,6 +34,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "calendar", to: "/kalender", label: "nav.calendar", permission: PERMISSIONS.postsRead },
   { key: "posts", to: "/beitraege", label: "nav.posts", permission: PERMISSIONS.postsRead },
   { key: "approvals", to: "/freigaben", label: "nav.approvals", permission: REVIEW_PERMISSIONS },
+  { key: "consents", to: "/einwilligungen", label: "nav.consents", permission: PERMISSIONS.consentsManage },
   {
     key: "settings",
     to: "/einstellungen",

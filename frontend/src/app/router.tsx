@@ -202,6 +202,38 @@ const crisisRoute = createRoute({
   component: lazyRouteComponent(() => import("@/features/crisis/components/crisis-page"), "CrisisPage"),
 });
 
+const consentsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einwilligungen",
+  component: lazyRouteComponent(() => import("@/features/consents/components/consents-page"), "ConsentsPage"),
+});
+
+const ConsentFormPage = lazyRouteComponent(() => import("@/features/consents/components/consent-form-page"), "ConsentFormPage");
+const newConsentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einwilligungen/neu",
+  component: function NewConsentRoute() {
+    return <ConsentFormPage />;
+  },
+});
+
+const editConsentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einwilligungen/$consentId/bearbeiten",
+  component: function EditConsentRoute() {
+    return <ConsentFormPage consentId={editConsentRoute.useParams().consentId} />;
+  },
+});
+
+const ConsentDetailPage = lazyRouteComponent(() => import("@/features/consents/components/consent-detail-page"), "ConsentDetailPage");
+const consentDetailRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/einwilligungen/$consentId",
+  component: function ConsentDetailRoute() {
+    return <ConsentDetailPage consentId={consentDetailRoute.useParams().consentId} />;
+  },
+});
+
 const accountRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/konto",
@@ -227,6 +259,10 @@ export const routeTree = rootRoute.addChildren([
     reviewRoute,
     policiesRoute,
     calendarRoute,
+    consentsRoute,
+    newConsentRoute,
+    editConsentRoute,
+    consentDetailRoute,
     channelsRoute,
     crisisRoute,
   ]),

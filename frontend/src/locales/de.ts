@@ -1,6 +1,7 @@
 import approvals from "./approvals.de";
 import audit from "./audit.de";
 import compliance from "./compliance.de";
+import consents from "./consents.de";
 import { calendar, channels, crisis } from "./planning.de";
 import posts from "./posts.de";
 
@@ -26,6 +27,7 @@ const de = {
     sites: "Standorte",
     audit: "Audit-Log",
     channels: "Kanäle",
+    consents: "Einwilligungen",
   },
   userMenu: {
     button: "Benutzermenü",
@@ -189,6 +191,7 @@ const de = {
   calendar,
   channels,
   crisis,
+  consents,
   notifications: {
     title: "Benachrichtigungen",
     bell_one: "Benachrichtigungen, {{count}} ungelesen",

@@ -1,6 +1,7 @@
 import approvals from "./approvals.en";
 import audit from "./audit.en";
 import compliance from "./compliance.en";
+import consents from "./consents.en";
 import { calendar, channels, crisis } from "./planning.en";
 import posts from "./posts.en";
 import type { Catalog } from "./de";
@@ -26,6 +27,7 @@ const en: Catalog = {
     sites: "Locations",
     audit: "Audit log",
     channels: "Channels",
+    consents: "Consents",
   },
   userMenu: {
     button: "User menu",
@@ -189,6 +191,7 @@ const en: Catalog = {
   calendar,
   channels,
   crisis,
+  consents,
   notifications: {
     title: "Notifications",
     bell_one: "Notifications, {{count}} unread",

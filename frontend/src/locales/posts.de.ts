@@ -26,6 +26,7 @@ const posts = {
     cancelled: "Abgebrochen",
     failed: "Fehlgeschlagen",
     paused: "Pausiert",
+    taken_down: "Entfernt (Einwilligung beendet)",
   },
   category: {
     health_tip: "Gesundheitstipp",
@@ -102,6 +103,17 @@ const posts = {
     choose: "Bitte wählen",
     required: "Bitte ausfüllen.",
   },
+  consents: {
+    heading: "Einwilligungen",
+    none: "Keine Einwilligung verknüpft.",
+    linked_one: "{{count}} Einwilligung verknüpft.",
+    linked_other: "{{count}} Einwilligungen verknüpft.",
+    pick: "Einwilligungen verknüpfen",
+    hint: "Nur gültige Einwilligungen dieser Klinik. Eine Änderung schickt einen freigegebenen Beitrag zurück in die Prüfung.",
+    empty: "Für diese Klinik gibt es keine gültigen Einwilligungen.",
+    save: "Verknüpfung speichern",
+    saved: "Die Einwilligungen wurden verknüpft.",
+  },
   detail: {
     heading: "Beitrag",
     facts: "Angaben",
@@ -159,6 +171,7 @@ const posts = {
       unconfirmed: "Unbestätigt – bitte prüfen",
       missed: "Verpasst",
       paused: "Pausiert",
+      deleting: "Wird gelöscht",
       deleted: "Gelöscht",
     },
   },

@@ -25,6 +25,7 @@ const posts: PostsCatalog = {
     cancelled: "Cancelled",
     failed: "Failed",
     paused: "Paused",
+    taken_down: "Taken down (consent ended)",
   },
   category: {
     health_tip: "Health tip",
@@ -101,6 +102,17 @@ const posts: PostsCatalog = {
     choose: "Please choose",
     required: "Please fill in.",
   },
+  consents: {
+    heading: "Consents",
+    none: "No consent linked.",
+    linked_one: "{{count}} consent linked.",
+    linked_other: "{{count}} consents linked.",
+    pick: "Link consents",
+    hint: "Only valid consents of this clinic. A change sends an approved post back to review.",
+    empty: "There are no valid consents for this clinic.",
+    save: "Save links",
+    saved: "The consents were linked.",
+  },
   detail: {
     heading: "Post",
     facts: "Details",
@@ -158,6 +170,7 @@ const posts: PostsCatalog = {
       unconfirmed: "Unconfirmed – please check",
       missed: "Missed",
       paused: "Paused",
+      deleting: "Being deleted",
       deleted: "Deleted",
     },
   },

@@ -84,6 +84,10 @@ export const handlers = [
 ];
 
 handlers.push(
+  // No consent records unless a test says otherwise (the post detail's consent picker asks).
+  http.get(api("/api/v1/consents/summaries"), ({ request }) =>
+    authorized(request) ? HttpResponse.json<Json<"/api/v1/consents/summaries", "get">>({ items: [], next_cursor: null }) : unauthorized(),
+  ),
   // No crisis unless a test says otherwise (the app frame asks on every page).
   http.get(api("/api/v1/crisis"), ({ request }) =>
     authorized(request) ? HttpResponse.json<Json<"/api/v1/crisis", "get">>({ items: [], next_cursor: null }) : unauthorized(),

@@ -213,7 +213,14 @@ class TestEmbeddedPublishing:
         assert all(value and "demo" not in value for value in sealed)  # sealed, never plain
 
         posts = (await client.get("/api/v1/posts", headers=editor)).json()["items"]
-        assert sorted(p["status"] for p in posts) == sorted(p.status.value for p in DEMO_POSTS)
+        # The demo posts plus the patient story draft that relies on two consent records.
+        expected = sorted([*(p.status.value for p in DEMO_POSTS), "draft"])
+        assert sorted(p["status"] for p in posts) == expected
+        story = next(p for p in posts if p["category"] == "patient_story")
+        assert len(story["consent_ids"]) == 2
+        officer = await login(client, "datenschutz@klinikfunk.example")
+        consents = (await client.get("/api/v1/consents", headers=officer)).json()["items"]
+        assert sorted(c["status"] for c in consents) == ["expiring", "valid", "valid"]
         assert {"draft", "in_review", "approved", "scheduled"} <= {p["status"] for p in posts}
         scheduled = next(p for p in posts if p["status"] == "scheduled")
         tomorrow = datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=1)

@@ -684,6 +684,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/posts/{post_id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Consents
+         * @description Link the consent records the post relies on (same clinic; withdrawn or expired ones
+         *     cannot be newly linked). Part of the approved content: a change of an approved or
+         *     scheduled post sends it back to review. Withdrawal or expiry of a linked consent takes
+         *     the post down.
+         */
+        put: operations["posts-set_consents"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts/{post_id}/submit": {
         parameters: {
             query?: never;
@@ -1374,6 +1397,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Consents
+         * @description Consent records of the caller's clinics, newest first (`consents.manage`: privacy
+         *     officers and admins).
+         */
+        get: operations["consents-list_consents"];
+        put?: never;
+        /**
+         * Create Consent
+         * @description Record a consent: pseudonymous label (no full name), kind, legal basis, scope (channels,
+         *     categories, images), validity. `valid_until` must lie after `valid_from` and is required
+         *     under HIPAA; an employee's consent needs its written document's reference (BAG).
+         */
+        post: operations["consents-create_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consents/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Consent Summaries
+         * @description What editors (`posts.write`) need to link consents to posts: label, kind, scope,
+         *     validity and status — no legal details, signer or document.
+         */
+        get: operations["consents-list_consent_summaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consents/summaries/{consent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Consent Summary */
+        get: operations["consents-get_consent_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consents/{consent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Consent
+         * @description The record with its linked posts and, per publication, where its takedown stands.
+         */
+        get: operations["consents-get_consent"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Consent
+         * @description Delete a record entered by mistake, with its document. A consent a post relies on (or
+         *     relied on) stays: 409 — withdraw it instead.
+         */
+        delete: operations["consents-delete_consent"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Consent
+         * @description Change fields of a consent that has not ended (withdrawn or expired ones: 409).
+         */
+        patch: operations["consents-update_consent"];
+        trace?: never;
+    };
+    "/api/v1/consents/{consent_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Consent
+         * @description Record the withdrawal. In the same transaction, publications of linked posts that have
+         *     not gone out are paused and one takedown job per live publication is queued; the worker
+         *     deletes each on its platform exactly once and marks the post `taken_down`.
+         */
+        post: operations["consents-withdraw_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consents/{consent_id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Consent Document
+         * @description The signed document as an attachment (`consents.manage` only; each download is
+         *     audited).
+         */
+        get: operations["consents-get_consent_document"];
+        /**
+         * Put Consent Document
+         * @description Store (or replace) the signed document, encrypted with the organization's key. The
+         *     type is taken from the content; JPEG/PNG scans are re-encoded without metadata.
+         */
+        put: operations["consents-put_consent_document"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1429,6 +1594,14 @@ export interface components {
             checked: number;
             /** First Broken Id */
             first_broken_id: string | null;
+        };
+        /** Body_consents-put_consent_document */
+        "Body_consents-put_consent_document": {
+            /**
+             * File
+             * @description PDF, JPEG or PNG, at most 10 MiB.
+             */
+            file: string;
         };
         /** Body_media-upload_media */
         "Body_media-upload_media": {
@@ -1740,6 +1913,272 @@ export interface components {
          * @enum {string}
          */
         ConnectionStatus: "pending" | "completed" | "failed";
+        /** ConsentCreate */
+        ConsentCreate: {
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /**
+             * Subject Label
+             * @description Pseudonymous label (e.g. „Patientin K., Kardiologie 2026“), no full name.
+             */
+            subject_label: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+            legal_basis: components["schemas"]["LegalBasis"];
+            /**
+             * Channel Ids
+             * @description Channels the consent covers.
+             */
+            channel_ids: string[];
+            /**
+             * Categories
+             * @description Content categories (purposes) it covers.
+             */
+            categories: components["schemas"]["PostCategory"][];
+            /**
+             * Media Ids
+             * @description Images it covers.
+             */
+            media_ids?: string[];
+            /**
+             * Valid From
+             * Format: date-time
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until?: string | null;
+            /**
+             * Document Reference
+             * @description Where the signed original is filed; required for employees.
+             */
+            document_reference?: string | null;
+            /**
+             * Signer
+             * @description Who signed (e.g. guardian).
+             */
+            signer?: string | null;
+        };
+        /** ConsentDetail */
+        ConsentDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Subject Label */
+            subject_label: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+            legal_basis: components["schemas"]["LegalBasis"];
+            /** Channel Ids */
+            channel_ids: string[];
+            /** Categories */
+            categories: components["schemas"]["PostCategory"][];
+            /** Media Ids */
+            media_ids: string[];
+            /**
+             * Valid From
+             * Format: date-time
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Document Reference */
+            document_reference: string | null;
+            /** Signer */
+            signer: string | null;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawal Reason */
+            withdrawal_reason: string | null;
+            /**
+             * Ended At
+             * @description When withdrawal or expiry began the takedown.
+             */
+            ended_at: string | null;
+            /** Expiry Warned At */
+            expiry_warned_at: string | null;
+            status: components["schemas"]["ConsentState"];
+            document: components["schemas"]["DocumentInfo"] | null;
+            /**
+             * Post Count
+             * @description Posts linked to it.
+             */
+            post_count: number;
+            /** Posts */
+            posts: components["schemas"]["LinkedPost"][];
+        };
+        /** ConsentPage */
+        ConsentPage: {
+            /** Items */
+            items: components["schemas"]["ConsentRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ConsentRead */
+        ConsentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Subject Label */
+            subject_label: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+            legal_basis: components["schemas"]["LegalBasis"];
+            /** Channel Ids */
+            channel_ids: string[];
+            /** Categories */
+            categories: components["schemas"]["PostCategory"][];
+            /** Media Ids */
+            media_ids: string[];
+            /**
+             * Valid From
+             * Format: date-time
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Document Reference */
+            document_reference: string | null;
+            /** Signer */
+            signer: string | null;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawal Reason */
+            withdrawal_reason: string | null;
+            /**
+             * Ended At
+             * @description When withdrawal or expiry began the takedown.
+             */
+            ended_at: string | null;
+            /** Expiry Warned At */
+            expiry_warned_at: string | null;
+            status: components["schemas"]["ConsentState"];
+            document: components["schemas"]["DocumentInfo"] | null;
+            /**
+             * Post Count
+             * @description Posts linked to it.
+             */
+            post_count: number;
+        };
+        /**
+         * ConsentState
+         * @description Derived, never stored: ``upcoming`` before ``valid_from``; ``expiring`` within 14 days of
+         *     ``valid_until``; ``expired`` after it; ``withdrawn`` once withdrawn (wins over all).
+         * @enum {string}
+         */
+        ConsentState: "upcoming" | "valid" | "expiring" | "expired" | "withdrawn";
+        /**
+         * ConsentSummary
+         * @description What editors see to link a consent to a post: no legal details, document or signer.
+         */
+        ConsentSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Subject Label */
+            subject_label: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+            /** Channel Ids */
+            channel_ids: string[];
+            /** Categories */
+            categories: components["schemas"]["PostCategory"][];
+            /** Media Ids */
+            media_ids: string[];
+            /**
+             * Valid From
+             * Format: date-time
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            status: components["schemas"]["ConsentState"];
+        };
+        /** ConsentSummaryPage */
+        ConsentSummaryPage: {
+            /** Items */
+            items: components["schemas"]["ConsentSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ConsentUpdate */
+        ConsentUpdate: {
+            /** Subject Label */
+            subject_label?: string | null;
+            subject_kind?: components["schemas"]["SubjectKind"] | null;
+            legal_basis?: components["schemas"]["LegalBasis"] | null;
+            /** Channel Ids */
+            channel_ids?: string[] | null;
+            /** Categories */
+            categories?: components["schemas"]["PostCategory"][] | null;
+            /** Media Ids */
+            media_ids?: string[] | null;
+            /** Valid From */
+            valid_from?: string | null;
+            /** Valid Until */
+            valid_until?: string | null;
+            /** Document Reference */
+            document_reference?: string | null;
+            /** Signer */
+            signer?: string | null;
+        };
+        /** ConsentsSet */
+        ConsentsSet: {
+            /**
+             * Consent Ids
+             * @description The consents the post relies on (replaces the current set).
+             */
+            consent_ids: string[];
+        };
         /** CrisisCreate */
         CrisisCreate: {
             scope_type: components["schemas"]["ScopeType"];
@@ -1962,6 +2401,20 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** DocumentInfo */
+        DocumentInfo: {
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+        };
         /** EffectivePolicies */
         EffectivePolicies: {
             /** Clinic Id */
@@ -2148,6 +2601,31 @@ export interface components {
             /** Blocking */
             blocking: boolean;
         };
+        /**
+         * LegalBasis
+         * @description DSGVO Art. 9(2)(a) explicit consent, KUG § 22 (own image), HIPAA 45 CFR 164.508
+         *     authorization (needs an expiry date).
+         * @enum {string}
+         */
+        LegalBasis: "dsgvo_art9_2a" | "kug_22" | "hipaa_164_508";
+        /** LinkedPost */
+        LinkedPost: {
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["PostStatus"];
+            /**
+             * Created By Id
+             * Format: uuid
+             */
+            created_by_id: string;
+            /** Publications */
+            publications: components["schemas"]["TakedownRead"][];
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -2272,7 +2750,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "channel_needs_reconnect" | "publication_failed" | "publication_missed" | "publication_unconfirmed" | "review_requested" | "review_decided";
+        NotificationKind: "channel_needs_reconnect" | "publication_failed" | "publication_missed" | "publication_unconfirmed" | "review_requested" | "review_decided" | "consent_takedown_started" | "consent_takedown_finished" | "consent_takedown_failed" | "consent_expiring";
         /** NotificationPage */
         NotificationPage: {
             /** Items */
@@ -2801,14 +3279,20 @@ export interface components {
              * @description Attached images in order.
              */
             media: components["schemas"]["PostMediaRead"][];
+            /**
+             * Consent Ids
+             * @description Consent records the post relies on.
+             */
+            consent_ids?: string[];
         };
         /**
          * PostStatus
          * @description design.md: draft → in_review → approved → scheduled → published, plus changes_requested,
-         *     rejected, cancelled, failed and paused (crisis).
+         *     rejected, cancelled, failed, paused (crisis) and taken_down (deleted on every platform
+         *     because a consent it relies on was withdrawn or expired).
          * @enum {string}
          */
-        PostStatus: "draft" | "in_review" | "changes_requested" | "approved" | "scheduled" | "published" | "rejected" | "cancelled" | "failed" | "paused";
+        PostStatus: "draft" | "in_review" | "changes_requested" | "approved" | "scheduled" | "published" | "rejected" | "cancelled" | "failed" | "paused" | "taken_down";
         /** PostUpdate */
         PostUpdate: {
             /** Title */
@@ -2983,10 +3467,11 @@ export interface components {
          * PublicationStatus
          * @description One post on one channel. `publishing` is leased to a worker; `unconfirmed` means a publish
          *     call may have reached the platform and reconciliation could not tell — a person must check;
-         *     `missed` could not go out within the window after its time and is not published late.
+         *     `missed` could not go out within the window after its time and is not published late;
+         *     `deleting` is a live post whose takedown (consent ended) is under way, `deleted` is gone.
          * @enum {string}
          */
-        PublicationStatus: "pending" | "publishing" | "published" | "failed" | "unconfirmed" | "missed" | "paused" | "deleted";
+        PublicationStatus: "pending" | "publishing" | "published" | "failed" | "unconfirmed" | "missed" | "paused" | "deleting" | "deleted";
         /** QueueItem */
         QueueItem: {
             /**
@@ -3386,6 +3871,50 @@ export interface components {
             /** Decisions */
             decisions: components["schemas"]["DecisionRead"][];
         };
+        /**
+         * SubjectKind
+         * @description Who consented: the patient, a guardian for a minor, an employee (BAG: written consent
+         *     required) or someone else (visitor, relative).
+         * @enum {string}
+         */
+        SubjectKind: "patient" | "guardian_for_minor" | "employee" | "other";
+        /**
+         * TakedownRead
+         * @description One publication of a linked post and where its takedown stands (null: none needed).
+         */
+        TakedownRead: {
+            /**
+             * Publication Id
+             * Format: uuid
+             */
+            publication_id: string;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Channel Name */
+            channel_name: string;
+            platform: components["schemas"]["Platform"];
+            publication_status: components["schemas"]["PublicationStatus"];
+            /** Platform Url */
+            platform_url: string | null;
+            takedown_status: components["schemas"]["TakedownStatus"] | null;
+            /** Attempts */
+            attempts: number;
+            /** Last Error */
+            last_error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /**
+         * TakedownStatus
+         * @description ``pending`` waits for the worker (or its retry time); ``deleting`` is leased to a worker;
+         *     ``blocked`` waits for the channel to be reconnected; ``deleted`` and ``failed`` are final
+         *     (``failed``: the platform refused, a person must delete it by hand).
+         * @enum {string}
+         */
+        TakedownStatus: "pending" | "deleting" | "blocked" | "deleted" | "failed";
         /** TargetCheck */
         TargetCheck: {
             /** Channel Id */
@@ -3575,6 +4104,14 @@ export interface components {
         VariantsSet: {
             /** Variants */
             variants: components["schemas"]["VariantInput"][];
+        };
+        /** WithdrawRequest */
+        WithdrawRequest: {
+            /**
+             * Reason
+             * @description Why (kept for the record, shown to privacy officers).
+             */
+            reason: string;
         };
     };
     responses: never;
@@ -6300,6 +6837,82 @@ export interface operations {
             };
         };
     };
+    "posts-set_consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentsSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "posts-submit_post": {
         parameters: {
             query?: never;
@@ -8550,6 +9163,692 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-list_consents": {
+        parameters: {
+            query?: {
+                /** @description One or more of valid, expiring (≤ 14 days), expired, withdrawn, upcoming. */
+                status?: components["schemas"]["ConsentState"][] | null;
+                clinic?: string | null;
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentPage"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-create_consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-list_consent_summaries": {
+        parameters: {
+            query?: {
+                /** @description One or more of valid, expiring (≤ 14 days), expired, withdrawn, upcoming. */
+                status?: components["schemas"]["ConsentState"][] | null;
+                clinic?: string | null;
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSummaryPage"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-get_consent_summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSummary"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-get_consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-delete_consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-update_consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-withdraw_consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-get_consent_document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed consent document (decrypted for this download). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "consents-put_consent_document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_consents-put_consent_document"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -45,6 +45,7 @@ export const PERMISSIONS = {
   policiesManage: "policies.manage",
   channelsManage: "channels.manage",
   crisisManage: "crisis.manage",
+  consentsManage: "consents.manage",
 } as const satisfies Record<string, Permission>;
 
 /** The review permissions: one per kind of approval step (medical, privacy, comms). */

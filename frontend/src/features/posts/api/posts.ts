@@ -179,3 +179,24 @@ export function useMediaUrl(mediaId: string) {
     staleTime: Infinity,
   });
 }
+
+/** Consent records of the post's clinic an editor may link (reduced view: no document, signer). */
+export function useConsentSummaries(clinicId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["posts", "consent-summaries", clinicId] as const,
+    queryFn: () => unwrap(api.GET("/api/v1/consents/summaries", { params: { query: { clinic: clinicId, limit: 100 } } })),
+    enabled,
+  });
+}
+
+export function useSetConsents(postId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (consentIds: string[]) =>
+      unwrap(api.PUT("/api/v1/posts/{post_id}/consents", { params: { path: { post_id: postId } }, body: { consent_ids: consentIds } })),
+    onSuccess: (post) => {
+      queryClient.setQueryData(postKeys.one(postId), post);
+      void queryClient.invalidateQueries({ queryKey: postKeys.all });
+    },
+  });
+}

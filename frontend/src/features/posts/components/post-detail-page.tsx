@@ -8,6 +8,7 @@ import type { Post } from "@/lib/api/types";
 import { PERMISSIONS, useMe } from "@/lib/auth/me";
 import { formatLocal } from "@/lib/format";
 import { usePost } from "../api/posts";
+import { ConsentPicker } from "./consent-picker";
 import { Thumbnail } from "./media-field";
 import { PostActions } from "./post-actions";
 import { Publications } from "./publications";
@@ -42,6 +43,7 @@ function PostDetail({ postId, findings }: { postId: string; findings?: ((post: P
           </div>
           <PostFacts post={post.data} />
           {findings?.(post.data)}
+          <ConsentPicker key={(post.data.consent_ids ?? []).join()} post={post.data} />
           <PostActions post={post.data} />
           <Publications post={post.data} />
         </>
