@@ -212,9 +212,7 @@ const ConsentFormPage = lazyRouteComponent(() => import("@/features/consents/com
 const newConsentRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/einwilligungen/neu",
-  component: function NewConsentRoute() {
-    return <ConsentFormPage />;
-  },
+  component: function NewConsentRoute() { return <ConsentFormPage />; }, // prettier-ignore
 });
 
 const editConsentRoute = createRoute({

@@ -133,6 +133,7 @@ export const crisis = {
       unconfirmed: "unbestätigt",
       missed: "verpasst",
       paused: "pausiert",
+      deleting: "wird gelöscht",
       deleted: "gelöscht",
     },
   },

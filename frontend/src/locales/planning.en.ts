@@ -132,6 +132,7 @@ export const crisis: typeof CrisisDe = {
       unconfirmed: "unconfirmed",
       missed: "missed",
       paused: "paused",
+      deleting: "being deleted",
       deleted: "deleted",
     },
   },

@@ -19,6 +19,7 @@ function privacyMe(): Me {
     role_assignments: [],
     organization_permissions: permissions,
     clinics: [{ clinic_id: ids.clinicA, clinic_name: "Klinikum Altstadt", permissions }],
+    regions: [],
   };
 }
 
