@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 from fixtures.approvals import Reviewers
+from fixtures.consents import make_consent
 from fixtures.world import World
 
 from app.auth.permissions import Role
@@ -86,6 +87,15 @@ class Desk(Reviewers):
             headers=headers,
         )  # fmt: skip
         assert created.status_code == 201, created.text
+        if category == "patient_story":  # needs a valid consent to pass the compliance check
+            clinic = self.world.clinic_a if clinic == "a" else self.world.clinic_b
+            consent = await make_consent(self.database, self.world, clinic=clinic)
+            linked = await self.client.put(
+                f"{POSTS}/{created.json()['id']}/consents",
+                json={"consent_ids": [str(consent.id)]},
+                headers=headers,
+            )
+            assert linked.status_code == 200, linked.text
         submitted = await self.client.post(
             f"{POSTS}/{created.json()['id']}/submit", headers=headers
         )

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 from compliance.support import CHECK, Api, add_channel, api
+from fixtures.consents import make_consent
 from fixtures.helpers import assert_problem, audit_actions
 from fixtures.world import OTHER_ADMIN, World
 
 from app.auth.permissions import Role
 from app.compliance import service as compliance_module
-from app.compliance.consent_rules import ConsentFacts
 from app.compliance.engine import Finding
 from app.connectors.base import Platform
 from app.kit.db import Database
@@ -72,27 +72,34 @@ class TestCheck:
         assert response.status_code == 200, response.text
         assert response.json()["findings"] == []
 
-    async def test_consent_ids_go_through_the_consent_seam(
-        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    async def test_consent_ids_are_judged_at_the_scheduled_time(
+        self, api: Api, database: Database, world: World
     ) -> None:
-        known = uuid.uuid4()
         body = {"text": "Frau K. erzählt.", "category": "behind_the_scenes", "shows_patient": True}
-        unknown = await api.call(Role.editor, "POST", CHECK, {**body, "consent_ids": [str(known)]})
+        unknown = await api.call(
+            Role.editor, "POST", CHECK, {**body, "consent_ids": [str(uuid.uuid4())]}
+        )
         assert assert_problem(unknown, 422)["errors"][0]["field"] == "body.consent_ids.0"
+        elsewhere = await make_consent(database, world, clinic=world.other_clinic)
+        foreign = await api.call(
+            Role.editor, "POST", CHECK, {**body, "consent_ids": [str(elsewhere.id)]}
+        )
+        assert assert_problem(foreign, 422)["errors"][0]["field"] == "body.consent_ids.0"
 
-        # The consent tables come with another branch; the seam is replaced here.
-        async def facts(
-            session: object, org: object, ids: list[uuid.UUID]
-        ) -> dict[uuid.UUID, ConsentFacts]:
-            expired = ConsentFacts(id=known, valid_until=utc_now() - timedelta(days=1))
-            return {i: expired for i in ids if i == known}
-
-        monkeypatch.setattr(compliance_module, "load_consent_facts_by_ids", facts)
-        response = await api.call(Role.editor, "POST", CHECK, {**body, "consent_ids": [str(known)]})
+        ended = await make_consent(
+            database, world, valid_from=utc_now() - timedelta(days=30),
+            valid_until=utc_now() - timedelta(days=1), categories=[],  # every purpose
+        )  # fmt: skip
+        response = await api.call(
+            Role.editor, "POST", CHECK, {**body, "consent_ids": [str(ended.id)]}
+        )
         assert [f["rule"] for f in response.json()["findings"]] == ["consent.expired"]
         later = (utc_now() - timedelta(days=2)).isoformat()
         response = await api.call(
-            Role.editor, "POST", CHECK, {**body, "consent_ids": [str(known)], "scheduled_at": later}
+            Role.editor,
+            "POST",
+            CHECK,
+            {**body, "consent_ids": [str(ended.id)], "scheduled_at": later},
         )
         assert response.json()["findings"] == []
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from compliance.support import POSTS, Api, api
+from fixtures.approvals import Reviewers
+from fixtures.consents import link_consent, make_consent
 from fixtures.sandbox import SandboxServer
 from fixtures.world import World
 from publishing.support import (
@@ -24,9 +26,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Role
-from app.compliance import service as compliance_module
-from app.compliance.consent_rules import ConsentFacts
 from app.config import Settings
+from app.consent.models import Consent
 from app.kit.db import Database
 from app.kit.time import utc_now
 from app.notifications.models import Notification
@@ -37,34 +38,47 @@ __all__ = ["api", "publishing_env"]
 
 
 class Consents:
-    """Stands in for the consent tables (another branch) through the one seam,
-    ``load_consent_facts``: the consent linked to every post, changeable during the test."""
+    """The consent record linked to the test's patient story (real rows), changed behind the
+    API's back the way time and a withdrawal change it before the worker's jobs notice."""
 
-    def __init__(self) -> None:
-        self.facts = ConsentFacts(id=uuid.uuid4(), valid_until=utc_now() + timedelta(days=30))
+    def __init__(self, database: Database, world: World) -> None:
+        self.database = database
+        self.world = world
+        self.consent: Consent | None = None
 
-    async def __call__(self, session: object, post: object) -> list[ConsentFacts]:
-        return [self.facts]
+    async def linked_to(self, post_id: str) -> None:
+        self.consent = await make_consent(
+            self.database, self.world, valid_until=utc_now() + timedelta(days=30)
+        )
+        await link_consent(self.database, uuid.UUID(post_id), self.consent)
+
+    async def change(self, **values: Any) -> None:
+        assert self.consent is not None
+        async with self.database.session_scope() as session:
+            consent = await session.get(Consent, self.consent.id)
+            assert consent is not None
+            for key, value in values.items():
+                setattr(consent, key, value)
 
 
 @pytest.fixture
-def consents(monkeypatch: pytest.MonkeyPatch) -> Consents:
-    seam = Consents()
-    monkeypatch.setattr(compliance_module, "load_consent_facts", seam)
-    return seam
+def consents(database: Database, world: World) -> Consents:
+    return Consents(database, world)
 
 
 async def scheduled_patient_story(
-    api: Api, target: Target, database: Database
+    api: Api, target: Target, database: Database, consents: Consents, world: World
 ) -> tuple[dict[str, Any], Publication]:
-    """A patient story with a valid consent: submitted, approved, scheduled, then due."""
+    """A patient story with a valid consent: submitted, approved (medical, then privacy),
+    scheduled, then due."""
     post = await api.create(
         [target.channel.id], category="patient_story",
         base_text="Herr L. erzählt, wie die Reha ihm geholfen hat.",
     )  # fmt: skip
+    await consents.linked_to(post["id"])
     path = f"{POSTS}/{post['id']}"
     assert (await api.call(Role.editor, "POST", f"{path}/submit")).status_code == 200
-    assert (await api.call(Role.comms_lead, "POST", f"{path}/approve")).status_code == 200
+    await Reviewers(api.client, world).approve_all(post["id"])
     when = (utc_now() + timedelta(minutes=2)).isoformat()
     response = await api.call(Role.editor, "POST", f"{path}/schedule", {"scheduled_at": when})
     assert response.status_code == 200, response.text
@@ -88,9 +102,9 @@ async def target(
 class TestPublishRecheck:
     async def test_consent_still_valid_publishes(
         self, api: Api, consents: Consents, target: Target, publishing_env: SandboxServer,
-        database: Database, settings: Settings,
+        database: Database, settings: Settings, world: World,
     ) -> None:  # fmt: skip
-        _post, publication = await scheduled_patient_story(api, target, database)
+        _post, publication = await scheduled_patient_story(api, target, database, consents, world)
         await run_publisher(database, settings)
         assert (await load(database, publication.id)).status is S.published
         assert len(sandbox_posts(publishing_env, target)) == 1
@@ -99,10 +113,8 @@ class TestPublishRecheck:
         self, api: Api, consents: Consents, target: Target, publishing_env: SandboxServer,
         database: Database, settings: Settings, world: World,
     ) -> None:  # fmt: skip
-        post, publication = await scheduled_patient_story(api, target, database)
-        consents.facts = ConsentFacts(
-            id=consents.facts.id, valid_until=utc_now() - timedelta(minutes=1)
-        )
+        post, publication = await scheduled_patient_story(api, target, database, consents, world)
+        await consents.change(valid_until=utc_now() - timedelta(minutes=1))
 
         await run_publisher(database, settings)
 
@@ -121,7 +133,13 @@ class TestPublishRecheck:
         detail = await api.call(Role.editor, "GET", f"{POSTS}/{post['id']}")
         assert detail.json()["status"] == "failed"
         async with database.session_scope() as session:
-            notes = list((await session.execute(select(Notification))).scalars())
+            notes = list(
+                (
+                    await session.execute(
+                        select(Notification).where(Notification.kind == "publication_failed")
+                    )
+                ).scalars()
+            )
             events = list(
                 (
                     await session.execute(
@@ -137,12 +155,10 @@ class TestPublishRecheck:
 
     async def test_withdrawn_consent_overridden_by_the_privacy_officer_publishes(
         self, api: Api, consents: Consents, target: Target, publishing_env: SandboxServer,
-        database: Database, settings: Settings,
+        database: Database, settings: Settings, world: World,
     ) -> None:  # fmt: skip
-        post, publication = await scheduled_patient_story(api, target, database)
-        consents.facts = ConsentFacts(
-            id=consents.facts.id, withdrawn_at=utc_now() - timedelta(seconds=5)
-        )
+        post, publication = await scheduled_patient_story(api, target, database, consents, world)
+        await consents.change(withdrawn_at=utc_now() - timedelta(seconds=5))
         finding = next(
             f
             for f in (await api.compliance(post["id"]))["findings"]

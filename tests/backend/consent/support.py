@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from fixtures.consents import make_consent
 from fixtures.sandbox import SandboxServer
 from fixtures.world import World
 from publishing.support import Target, connect_mastodon, run_publisher
@@ -15,13 +16,12 @@ from sqlmodel import col
 
 from app.auth.permissions import Role
 from app.config import Settings
-from app.consent.models import Consent, ConsentTakedown, LegalBasis, PostConsent, SubjectKind
+from app.consent.models import Consent, ConsentTakedown, PostConsent
 from app.kit.db import Database
 from app.kit.time import utc_now
 from app.notifications.models import Notification
 from app.posts.models import Post, PostCategory, PostStatus, PostVariant
 from app.publishing.models import Publication, PublicationStatus
-from app.tenancy.models import Clinic
 from app.worker.models import Job, JobStatus
 from app.worker.runner import Worker
 
@@ -29,23 +29,6 @@ OFFICER = "datenschutz@musterland.example"
 EDITOR = "redaktion@musterland.example"
 ADMIN = "admin@musterland.example"
 MODERATOR = "moderation@musterland.example"
-
-
-async def make_consent(
-    database: Database, world: World, *, clinic: Clinic | None = None, **values: Any
-) -> Consent:
-    clinic = clinic or world.clinic_a
-    async with database.session_scope() as session:
-        consent = Consent(
-            organization_id=clinic.organization_id, clinic_id=clinic.id,
-            subject_label="Patientin K., Kardiologie", subject_kind=SubjectKind.patient,
-            legal_basis=LegalBasis.dsgvo_art9_2a, categories=["patient_story"],
-            valid_from=utc_now() - timedelta(days=30), created_by_id=world.user(Role.admin).id,
-        )  # fmt: skip
-        for key, value in values.items():
-            setattr(consent, key, value)
-        session.add(consent)
-    return consent
 
 
 async def three_targets(
@@ -58,9 +41,16 @@ async def three_targets(
 
 
 async def live_post(
-    database: Database, settings: Settings, world: World, targets: list[Target], title: str
+    database: Database,
+    settings: Settings,
+    world: World,
+    targets: list[Target],
+    title: str,
+    *consents: Consent,
 ) -> Post:
-    """A patient story published on every target (real platform posts on the sandbox)."""
+    """A patient story relying on ``consents`` (one valid consent of its own when none are
+    given), published on every target (real platform posts on the sandbox)."""
+    consents = consents or (await make_consent(database, world),)
     due = utc_now() - timedelta(seconds=1)
     async with database.session_scope() as session:
         post = Post(
@@ -83,6 +73,8 @@ async def live_post(
                     next_attempt_at=due,
                 )
             )
+        for consent in consents:
+            session.add(PostConsent(post_id=post.id, consent_id=consent.id))
     await run_publisher(database, settings)
     async with database.session_scope() as session:
         statuses = (

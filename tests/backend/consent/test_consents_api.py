@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from consent.support import ADMIN, EDITOR, MODERATOR, OFFICER, make_consent, withdraw
+from consent.support import ADMIN, EDITOR, MODERATOR, OFFICER, withdraw
+from fixtures.consents import make_consent
 from fixtures.helpers import assert_problem, audit_actions, count
 from fixtures.world import OTHER_ADMIN, World
 from PIL import Image

@@ -15,7 +15,6 @@ from consent.support import (
     drain,
     link,
     live_post,
-    make_consent,
     make_jobs_due,
     notifications,
     post_status,
@@ -24,6 +23,7 @@ from consent.support import (
     three_targets,
     withdraw,
 )
+from fixtures.consents import make_consent
 from fixtures.helpers import audit_actions, count
 from fixtures.sandbox import SandboxServer
 from fixtures.world import World
@@ -55,9 +55,8 @@ class TestWithdrawalTakedown:
         settings: Settings, world: World,
     ) -> None:  # fmt: skip
         targets = await three_targets(database, settings, publishing_env, world)
-        post = await live_post(database, settings, world, targets, "Danke, Station 3")
         consent = await make_consent(database, world)
-        await link(database, post, consent)
+        post = await live_post(database, settings, world, targets, "Danke, Station 3", consent)
 
         response = await withdraw(client, await login_as(client, world, OFFICER), consent)
 
@@ -91,9 +90,8 @@ class TestWithdrawalTakedown:
         settings: Settings, world: World,
     ) -> None:  # fmt: skip
         targets = await three_targets(database, settings, publishing_env, world)
-        post = await live_post(database, settings, world, targets, "Race")
         first, second = await make_consent(database, world), await make_consent(database, world)
-        await link(database, post, first, second)
+        post = await live_post(database, settings, world, targets, "Race", first, second)
         headers = await login_as(client, world, OFFICER)
 
         assert (await withdraw(client, headers, first)).status_code == 200
@@ -172,9 +170,8 @@ class TestWithdrawalTakedown:
         settings: Settings, world: World,
     ) -> None:  # fmt: skip
         [target] = (await three_targets(database, settings, publishing_env, world))[:1]
-        post = await live_post(database, settings, world, [target], "Störung")
         consent = await make_consent(database, world)
-        await link(database, post, consent)
+        post = await live_post(database, settings, world, [target], "Störung", consent)
         publishing_env.control.fault("status", DELETE_STATUS, method="DELETE", status=503)
 
         await withdraw(client, await login_as(client, world, OFFICER), consent)
@@ -198,9 +195,8 @@ class TestWithdrawalTakedown:
         settings: Settings, world: World,
     ) -> None:  # fmt: skip
         [target] = (await three_targets(database, settings, publishing_env, world))[:1]
-        post = await live_post(database, settings, world, [target], "Token")
         consent = await make_consent(database, world)
-        await link(database, post, consent)
+        post = await live_post(database, settings, world, [target], "Token", consent)
         publishing_env.control.revoke_token(target.token)
 
         await withdraw(client, await login_as(client, world, OFFICER), consent)
@@ -246,10 +242,9 @@ class TestExpiry:
         world: World, monkeypatch: pytest.MonkeyPatch,
     ) -> None:  # fmt: skip
         targets = await three_targets(database, settings, publishing_env, world)
-        post = await live_post(database, settings, world, targets[:2], "Ablauf")
         until = utc_now() + timedelta(days=3)
         consent = await make_consent(database, world, valid_until=until)
-        await link(database, post, consent)
+        post = await live_post(database, settings, world, targets[:2], "Ablauf", consent)
         ctx = TaskContext(database, settings, consent.id, 1)
 
         await consent_tasks.expire(ctx)  # the real now: still valid

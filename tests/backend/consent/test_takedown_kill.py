@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from consent.support import OFFICER, link, live_post, make_consent, three_targets, withdraw
+from consent.support import OFFICER, live_post, three_targets, withdraw
+from fixtures.consents import make_consent
 from fixtures.sandbox import SandboxServer
 from fixtures.world import World
 from publishing.support import login_as, publishing_env, sandbox_posts
@@ -69,9 +70,8 @@ async def test_sigkill_mid_delete_then_two_successors_delete_each_exactly_once(
     settings: Settings, world: World, tmp_path: Path,
 ) -> None:  # fmt: skip
     targets = await three_targets(database, settings, publishing_env, world)
-    post = await live_post(database, settings, world, targets, "Drill")
     consent = await make_consent(database, world)
-    await link(database, post, consent)
+    post = await live_post(database, settings, world, targets, "Drill", consent)
     publishing_env.control.fault(
         fault, DELETE, method="DELETE", latency_ms=3000, hang_seconds=10, times=3
     )
