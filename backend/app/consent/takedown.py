@@ -393,8 +393,17 @@ class Takedowns:
         await self._post_done(session, takedown.post_id)
 
     async def _post_done(self, session: AsyncSession, post_id: uuid.UUID) -> None:
-        """The post is taken down once nothing of it is (or may be) live any more."""
-        post = await session.get(Post, post_id)
+        """The post is taken down once nothing of it is (or may be) live any more.
+
+        The post row is locked first: takedowns of its publications finishing at the same time
+        then check one after the other, and the last one sees every other one's result (without
+        the lock each could see the others still deleting and none would mark the post)."""
+        post = (
+            await session.execute(
+                for_update(session, select(Post).where(col(Post.id) == post_id)),
+                execution_options={"populate_existing": True},
+            )
+        ).scalar_one_or_none()
         if post is None or post.status is PostStatus.taken_down:
             return
         statuses = set(

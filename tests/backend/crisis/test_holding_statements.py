@@ -29,7 +29,7 @@ from app.auth.permissions import Role
 from app.channels.models import Channel, ChannelStatus
 from app.config import Settings
 from app.crisis.models import CrisisMode
-from app.crisis.scope import held_by_crisis
+from app.crisis.scope import CrisisCheck
 from app.kit.db import Database
 from app.kit.time import utc_now
 from app.posts.models import Post, PostCategory, PostStatus, PostVariant
@@ -241,18 +241,18 @@ class TestReleaseMarker:
             row = await session.get(Publication, publication.id)
             assert row is not None
             row.crisis_release_id = ended.id
-            assert await held_by_crisis(session, row) is False  # no crisis active
+            assert await CrisisCheck().holds(session, row) is False  # no crisis active
             active = CrisisMode(
                 organization_id=world.org.id, scope_type=ScopeType.organization,
                 scope_id=world.org.id, reason="neu", started_by_id=comms, started_at=utc_now(),
             )  # fmt: skip
             session.add(active)
             await session.flush()
-            assert await held_by_crisis(session, row) is True  # released under an ended one
+            assert await CrisisCheck().holds(session, row) is True  # released under an ended one
             row.crisis_release_id = active.id
-            assert await held_by_crisis(session, row) is False
+            assert await CrisisCheck().holds(session, row) is False
             row.crisis_release_id = None
-            assert await held_by_crisis(session, row) is True
+            assert await CrisisCheck().holds(session, row) is True
 
 
 class TestDarkSiteFlag:

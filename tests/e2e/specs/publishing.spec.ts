@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { login, mainNav } from "../support/app";
+import { localIn } from "../support/time";
 import { DOMAIN, EDITOR } from "../support/env";
 
 const COMMS_LEAD = `kommunikation@${DOMAIN}`;
@@ -9,22 +10,6 @@ const PNG_1X1 = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
   "base64",
 );
-
-/** Date ("YYYY-MM-DD") and time ("HH:MM") `minutes` from now in `zone`. */
-function localIn(zone: string, minutes: number): { date: string; time: string } {
-  const moment = new Date(Date.now() + minutes * 60_000);
-  const text = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(moment);
-  const [date = "", time = ""] = text.split(" ");
-  return { date, time };
-}
 
 // The composer counts per platform, the draft is saved for real, and the calendar is checked.
 test("the editor writes a post with live counters and reaches the calendar at phone width", async ({ page }, testInfo) => {
