@@ -3,7 +3,8 @@ import { useTranslation } from "react-i18next";
 import { hasSpan } from "../utils/segments";
 import { markId, type MarkedFinding } from "./highlighted-text";
 
-const ICONS = { block: "⛔", warn: "⚠️" } as const;
+// Glyphs every system font has (no emoji font needed): the severity word beside them carries the meaning.
+const ICONS = { block: "✖", warn: "⚠" } as const;
 
 interface FindingListProps<F extends MarkedFinding> {
   findings: readonly F[];
