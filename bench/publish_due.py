@@ -10,7 +10,7 @@ publication, throughput, lateness (published_at - due_at) p50/p95/p99, the outco
 and the duplicates counted on the sandbox (platform posts per publication text).
 
 The ceiling, measured first in the same run: N direct `POST /api/v1/statuses` to the same
-sandbox with the concurrency the workers use (workers x publish_batch_size), over httpx.
+sandbox with the concurrency the workers use (workers x publish concurrency), over httpx.
 
     backend/.venv/bin/python bench/publish_due.py [--n 1000] [--workers 2] [--timeout 240]
     backend/.venv/bin/python bench/publish_due.py --quick   # 200 due, 60 s bound: development
@@ -248,7 +248,7 @@ async def run(args: argparse.Namespace, db_name: str, env: dict[str, str], port:
             )
         ).raise_for_status()
 
-    concurrency = args.workers * args.batch_size
+    concurrency = args.workers * args.concurrency
     raw_rate, raw_p99 = await ceiling(base, args.n, concurrency)
     print(
         f"sandbox ceiling: {args.n} direct POST /api/v1/statuses, concurrency {concurrency}: "
@@ -323,7 +323,7 @@ async def run(args: argparse.Namespace, db_name: str, env: dict[str, str], port:
     retried = sum(1 for r in published if r["attempts"] > 1)
     print(
         f"publish_due: {args.n} due at T with {args.workers} workers "
-        f"(batch {args.batch_size} each); {resting}/{args.n} resting"
+        f"(batch {args.batch_size}, {args.concurrency} calls in flight each); {resting}/{args.n} resting"
         + ("" if resting >= args.n else f" -- TIMEOUT after {args.timeout:.0f} s")
     )
     print(
@@ -363,6 +363,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=50, help="KLINIKFUNK_PUBLISH_BATCH_SIZE")
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="KLINIKFUNK_PUBLISH_CONCURRENCY (per worker)"
+    )
     parser.add_argument("--timeout", type=float, default=240, help="seconds after T")
     parser.add_argument("--quick", action="store_true", help="200 due, 60 s bound")
     args = parser.parse_args()
@@ -379,6 +382,7 @@ def main() -> None:
             "KLINIKFUNK_ACTIVE_KEK": "bench", "KLINIKFUNK_LOG_LEVEL": "WARNING",
             "KLINIKFUNK_MASTODON_URL": f"http://127.0.0.1:{port}/mastodon",
             "KLINIKFUNK_PUBLISH_BATCH_SIZE": str(args.batch_size),
+            "KLINIKFUNK_PUBLISH_CONCURRENCY": str(args.concurrency),
         }  # fmt: skip
         os.environ.update(env)  # the seeding in this process seals with the same KEK
         args.logs = [open(Path(data) / f"worker{i}.log", "w") for i in range(args.workers)]

@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     publish_batch_size: int = 50  # publications one worker claims per loop iteration
     publish_lease_seconds: int = 300  # must outlast one platform call (upload timeout 120 s)
     publish_max_attempts: int = 8  # transient failures before a publication counts as failed
-    publish_concurrency: int = 50  # platform calls one worker has in flight at once
+    publish_concurrency: int = 16  # platform calls one worker has in flight at once (httpcore's
+    # pool scans every connection per request: 50 cost ~2 ms CPU per call in bench/publish_due.py)
     # Calls in flight across all workers (creates and their uploads), so we throttle before the
     # platform does (platforms.md §1.2); a publication over a cap waits, it is not an attempt.
     publish_max_in_flight_per_account: int = 4

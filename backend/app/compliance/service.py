@@ -14,6 +14,8 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from time import monotonic
 from typing import Literal
 
 from sqlalchemy import or_, select
@@ -178,6 +180,35 @@ def platform_findings(issues: Sequence[ValidationIssue], channel_id: uuid.UUID) 
     ]
 
 
+def _consent_located(
+    post: Post,
+    instant: datetime,
+    channel_ids: Sequence[uuid.UUID],
+    consents: Sequence[ConsentFacts],
+) -> list[Located]:
+    found = []
+    for c in consent_findings(
+        category=post.category.value, shows_patient=post.shows_patient, scheduled_at=instant,
+        target_channel_ids=list(channel_ids), consents=consents,
+    ):  # fmt: skip
+        where: TargetKind = "channel" if c.channel_id else "post"
+        found.append(
+            Located(c.rule, c.severity, c.message, where, channel_id=c.channel_id, covered=c.key)
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PublishFacts:
+    """What the publish-time check needs besides the post, loaded once for a worker's batch:
+    the linked consents and the overridden fingerprints per post, the allow-list per
+    organization."""
+
+    consents: dict[uuid.UUID, list[ConsentFacts]]
+    overridden: dict[uuid.UUID, frozenset[str]]
+    allow: dict[uuid.UUID, engine.AllowList]
+
+
 def _sorted(findings: list[Located]) -> list[Located]:
     return sorted(
         findings,
@@ -188,7 +219,7 @@ def _sorted(findings: list[Located]) -> list[Located]:
     )  # fmt: skip
 
 
-def blocked_message(findings: Sequence[PostFinding]) -> str:
+def blocked_message(findings: Sequence[Located]) -> str:
     """The publication's readable reason when the publish-time check stops it."""
     rules = ", ".join(dict.fromkeys(f.rule for f in findings))
     first = findings[0].message if findings else ""
@@ -199,14 +230,25 @@ def blocked_message(findings: Sequence[PostFinding]) -> str:
     )
 
 
+ALLOW_LIST_TTL_SECONDS = 60.0
+"""How long the worker reuses an organization's allow-list (staff names) between publications."""
+
+
 class ComplianceService:
+    def __init__(self) -> None:
+        self._allow_cache: dict[uuid.UUID, tuple[float, engine.AllowList]] = {}
+
     # ----- stored posts -----
 
     async def allow_list(
-        self, session: AsyncSession, organization_id: uuid.UUID
+        self, session: AsyncSession, organization_id: uuid.UUID, *, cached: bool = False
     ) -> engine.AllowList:
         """The organization's facts that are never personal data. The tenancy model has no
-        phone numbers or addresses yet: staff names only."""
+        phone numbers or addresses yet: staff names only. ``cached``: the worker's publish-time
+        check reuses the list for ``ALLOW_LIST_TTL_SECONDS`` (a name added a minute ago only
+        matters for names without patient context, which never block anyway)."""
+        if cached and (hit := self._allow_cache.get(organization_id)) and hit[0] > monotonic():
+            return hit[1]
         names = (
             await session.execute(
                 select(col(User.full_name))
@@ -214,7 +256,9 @@ class ComplianceService:
                 .distinct()
             )
         ).scalars()
-        return engine.AllowList(staff_names=frozenset(names))
+        allow = engine.AllowList(staff_names=frozenset(names))
+        self._allow_cache[organization_id] = (monotonic() + ALLOW_LIST_TTL_SECONDS, allow)
+        return allow
 
     async def findings(
         self,
@@ -245,7 +289,7 @@ class ComplianceService:
                 )
             ).all()
         )
-        allow = await self.allow_list(session, post.organization_id)
+        allow = await self.allow_list(session, post.organization_id, cached=stage == "publish")
         category = post.category.value
         found: list[Located] = []
         own = {
@@ -289,16 +333,7 @@ class ComplianceService:
         now = utc_now()
         instant = now if stage == "publish" else (post.scheduled_at or now)
         consents = await load_consent_facts(session, post)
-        for c in consent_findings(
-            category=category, shows_patient=post.shows_patient, scheduled_at=instant,
-            target_channel_ids=[channel.id for _v, channel in variants], consents=consents,
-        ):  # fmt: skip
-            where: TargetKind = "channel" if c.channel_id else "post"
-            found.append(
-                Located(
-                    c.rule, c.severity, c.message, where, channel_id=c.channel_id, covered=c.key
-                )
-            )
+        found += _consent_located(post, instant, [channel.id for _v, channel in variants], consents)
         return _sorted(found)
 
     async def check_post(
@@ -357,12 +392,68 @@ class ComplianceService:
             errors=[FieldError(field=_field(f), message=f.message, type=f.rule) for f in blocks],
         )
 
-    async def publish_blockers(
-        self, session: AsyncSession, post: Post, channel_id: uuid.UUID
-    ) -> list[PostFinding]:
-        """The un-overridden block findings of ``post`` on ``channel_id`` right now."""
-        result = await self.check_post(session, post, stage="publish", channel_id=channel_id)
-        return [f for f in result.findings if f.severity == "block" and f.overridden is None]
+    async def publish_facts(self, session: AsyncSession, posts: Sequence[Post]) -> PublishFacts:
+        """The facts for :meth:`publish_blockers` of every post of a worker's batch (three
+        queries, however many posts)."""
+        ids = list({p.id for p in posts})
+        consents: dict[uuid.UUID, list[ConsentFacts]] = {}
+        overridden: dict[uuid.UUID, set[str]] = {}
+        if ids:
+            for post_id, consent in await session.execute(
+                select(col(PostConsent.post_id), Consent)
+                .join(Consent, col(Consent.id) == col(PostConsent.consent_id))
+                .where(col(PostConsent.post_id).in_(ids))
+                .order_by(col(Consent.id))
+            ):
+                consents.setdefault(post_id, []).append(_facts(consent))
+            for post_id, fingerprint in await session.execute(
+                select(col(ComplianceOverride.post_id), col(ComplianceOverride.fingerprint)).where(
+                    col(ComplianceOverride.post_id).in_(ids),
+                    col(ComplianceOverride.revoked_at).is_(None),
+                )
+            ):
+                overridden.setdefault(post_id, set()).add(fingerprint)
+        allow = {
+            org: await self.allow_list(session, org, cached=True)
+            for org in {p.organization_id for p in posts}
+        }
+        return PublishFacts(consents, {k: frozenset(v) for k, v in overridden.items()}, allow)
+
+    def publish_blockers(
+        self,
+        facts: PublishFacts,
+        post: Post,
+        channel_id: uuid.UUID,
+        *,
+        text_override: str | None,
+        media: Sequence[tuple[uuid.UUID, str]],
+    ) -> list[Located]:
+        """The block findings nobody overrode of ``post`` on ``channel_id`` right now (the
+        text that goes out there, its images' alt texts, its consents judged now) — the same
+        rules as :meth:`check_post` at the ``publish`` stage, on facts loaded per batch."""
+        allow = facts.allow[post.organization_id]
+        language, category = post.language, post.category.value
+        if text_override and text_override != post.base_text:
+            found = text_findings(
+                text_override, "channel", channel_id=channel_id, language=language,
+                category=category, allow=allow,
+            )  # fmt: skip
+        else:
+            found = text_findings(
+                post.base_text, "base", language=language, category=category, allow=allow
+            )
+        found += [
+            Located("a11y.alt_text", "block", ALT_TEXT_MESSAGE, "media", media_id=media_id)
+            for media_id, alt_text in media
+            if not alt_text.strip()
+        ]
+        found += _consent_located(post, utc_now(), [channel_id], facts.consents.get(post.id, []))
+        overridden = facts.overridden.get(post.id, frozenset())
+        return [
+            f
+            for f in _sorted(found)
+            if f.severity == "block" and not (overridable(f.rule) and f.fingerprint in overridden)
+        ]
 
     # ----- overrides -----
 

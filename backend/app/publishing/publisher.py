@@ -41,7 +41,7 @@ from sqlmodel import col
 
 from app.channels.models import Channel, ChannelStatus
 from app.channels.service import account_for, mark_needs_reconnect, store_credentials
-from app.compliance.service import blocked_message, compliance_service
+from app.compliance.service import PublishFacts, blocked_message, compliance_service
 from app.config import Settings
 from app.connectors.base import (
     Account,
@@ -515,13 +515,14 @@ class Publisher:
                 .order_by(col(PostMedia.post_id), col(PostMedia.position))
             ):
                 media.setdefault(pm.post_id, []).append((pm, asset))
+            facts = await compliance_service.publish_facts(session, list(posts.values()))
             fresh: list[tuple[Attempt, Publication]] = []
             unknown: list[Attempt] = []
             for publication in publications:
                 post, channel = posts[publication.post_id], channels[publication.channel_id]
                 attempt = await self._attempt_for(
                     session, publication, post, channel,
-                    variants.get((post.id, channel.id)), media.get(post.id, []),
+                    variants.get((post.id, channel.id)), media.get(post.id, []), facts,
                 )  # fmt: skip
                 if attempt is None:
                     continue
@@ -543,6 +544,7 @@ class Publisher:
         channel: Channel,
         variant: PostVariant | None,
         media_rows: list[tuple[PostMedia, MediaAsset]],
+        facts: PublishFacts,
     ) -> Attempt | None:
         """The attempt for one loaded publication, or None after settling why it cannot go."""
         if post.status in (PostStatus.cancelled, PostStatus.rejected, PostStatus.taken_down):
@@ -560,7 +562,12 @@ class Publisher:
             )  # fmt: skip
             return None
         # Re-checked right before publishing: a consent may have expired since approval.
-        if blocks := await compliance_service.publish_blockers(session, post, channel.id):
+        blocks = compliance_service.publish_blockers(
+            facts, post, channel.id,
+            text_override=variant.text_override if variant else None,
+            media=[(pm.media_id, pm.alt_text) for pm, _asset in media_rows],
+        )  # fmt: skip
+        if blocks:
             await settle(
                 session, publication, S.failed, error=blocked_message(blocks),
                 error_code="compliance_blocked", action="publication.failed",
