@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sandbox.params import read_params
 from sandbox.state import (
     AuthCode,
+    DeleteCall,
     LinkedInImage,
     LinkedInMember,
     LinkedInPost,
@@ -620,9 +621,18 @@ def router(sandbox: Sandbox) -> APIRouter:
         state = st()
         token, member = authenticate(state, request)
         require_scope(token, SCOPE_WRITE)
-        post = visible_post(post_urn)
+        try:
+            post = visible_post(post_urn)
+        except LinkedInError:
+            state.delete_calls.append(
+                DeleteCall("linkedin", post_urn, None, deleted=False, at=state.now())
+            )
+            raise
         require_poster(state, member, post.author)
         post.deleted_at = state.now()
+        state.delete_calls.append(
+            DeleteCall("linkedin", post_urn, post.author, deleted=True, at=state.now())
+        )
         return Response(status_code=204)
 
     return api

@@ -368,7 +368,7 @@ class DeleteCall:
     whether something was deleted (False: already gone or unknown, answered 404). Takedown
     tests count these to prove "exactly one platform DELETE per publication"."""
 
-    platform: Literal["mastodon", "facebook"]
+    platform: Literal["mastodon", "facebook", "linkedin"]
     object_id: str
     account_id: str | None
     deleted: bool

@@ -180,6 +180,20 @@ def map_error(response: httpx.Response, *, visible: bool = False) -> ConnectorEr
     return PermanentError(message, **common)
 
 
+OBJECT_MISSING = "100/33"
+"""``Unsupported get/delete request. Object with ID '…' does not exist, cannot be loaded due to
+missing permissions, or does not support this operation``."""
+
+
+def is_missing_object(exc: ConnectorError) -> bool:
+    """Graph's "object does not exist" (code 100, subcode 33; or code 100 saying so)."""
+    if not isinstance(exc, PermanentError):
+        return False
+    return exc.platform_code == OBJECT_MISSING or (
+        exc.platform_code == "100" and "does not exist" in exc.message
+    )
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -237,3 +251,13 @@ class GraphClient:
         if response.status_code >= 400 or "error" in json_object(response):
             raise map_error(response, visible=visible)
         return json_object(response)
+
+    async def object_exists(self, object_id: str) -> bool:
+        """``GET /{id}?fields=id`` — False when Graph says the object does not exist."""
+        try:
+            await self.request("GET", object_id, params={"fields": "id"})
+        except ConnectorError as exc:
+            if is_missing_object(exc):
+                return False
+            raise
+        return True

@@ -9,6 +9,8 @@ It raises only the :class:`ConnectorError` family; the worker decides what to do
 * :class:`TransientError` – retry with backoff. If ``outcome_unknown`` is set the visible call may
   have reached the platform: the worker must call :meth:`Connector.lookup` first and publish again
   only when it returns ``None``.
+* Before deleting again after an attempt whose outcome is unknown (a worker died mid-call), the
+  worker calls :meth:`Connector.exists` and deletes only a post that is still there.
 * :class:`DuplicatePost` – the platform says the post already exists: reconcile via ``existing_id``
   or :meth:`Connector.lookup`, never fail the publication for it.
 * :class:`PermanentError` – fix content or permissions; ``user_message`` is shown to editors.
@@ -292,6 +294,12 @@ class Connector(Protocol):
 
     async def delete(self, account: Account, platform_post_id: str) -> None:
         """Delete a post. A post that is already gone counts as deleted."""
+        ...
+
+    async def exists(self, account: Account, platform_post_id: str) -> bool:
+        """Reconciliation before a repeated delete: whether the post can still be read by id
+        (``False`` when the platform answers "not found" / "does not exist"). Read-only; errors
+        map like every other call (auth expired, rate limited, transient)."""
         ...
 
     async def refresh_token(self, account: Account) -> Credentials:

@@ -3,12 +3,16 @@
 Like the publisher: claim the takedown row under a lease in one committed transaction (the row
 lock — ``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite — makes two workers or two
 deliveries of the job agree on one owner), make the one platform call outside any transaction,
-record its result in a third. A worker killed mid-call leaves the row ``deleting`` with an
-expired lease; the job comes back and the next owner deletes again — platforms answer an
-already deleted post with 404/"gone", which connectors report as success, so the post is
-deleted once and recorded once. Transient errors and rate limits retry with backoff by a
-follow-up job; an expired token marks the channel ``needs_reconnect`` and the takedown waits
-(``blocked``) until the channel is connected again.
+record its result in a third. The first attempt calls DELETE directly. Every later attempt
+(``attempts > 0``: a worker killed mid-call left the row ``deleting`` with an expired lease, or an
+earlier call ended in an error whose answer may be lost) may follow a DELETE that reached the
+platform, so it reconciles first with :meth:`Connector.exists`: a post that is gone is recorded
+as deleted without another DELETE; only a post that is still there is deleted (one platform
+DELETE per publication, REL-11). A DELETE answered 404/"gone" still counts as deleted, and when
+the read is refused outright the delete goes ahead (deleting twice is harmless, leaving the
+post up is not). Transient errors and rate limits retry with backoff by a follow-up job; an
+expired token marks the channel ``needs_reconnect`` and the takedown waits (``blocked``) until
+the channel is connected again.
 """
 
 from __future__ import annotations
@@ -71,6 +75,8 @@ class Call:
     connector: Connector
     account: Account
     platform_post_id: str
+    reconcile: bool = False
+    """An earlier attempt may have deleted the post: read it before deleting again."""
 
 
 def _platform(channel: Channel) -> str:
@@ -101,8 +107,12 @@ class Takedowns:
             return
         refreshed = False
         while True:
+            gone = False
             try:
-                await call.connector.delete(call.account, call.platform_post_id)
+                if call.reconcile:
+                    gone = await self._gone(call)
+                else:
+                    await call.connector.delete(call.account, call.platform_post_id)
             except AuthExpired as exc:
                 if exc.refreshable and not refreshed and await self._refresh(call):
                     refreshed = True
@@ -116,12 +126,33 @@ class Takedowns:
                 await self._refused(call, exc)
                 return
             except Exception as exc:
-                # Not a contract error: deleting again is harmless, so retry like a 5xx.
+                # Not a contract error: reading or deleting again is harmless, so retry like a 5xx.
                 log.exception("takedown %s: connector raised %s", takedown_id, type(exc))
                 await self._retry(call, TransientError(type(exc).__name__))
                 return
+            if call.reconcile:
+                if gone:  # an earlier attempt's DELETE reached the platform
+                    await self._deleted(call, reconciled=True)
+                    return
+                call.reconcile = False
+                if not await self._renew(call):
+                    return  # another worker owns the takedown now
+                continue
             await self._deleted(call)
             return
+
+    async def _gone(self, call: Call) -> bool:
+        """Whether the post is no longer on the platform. A read the platform refuses (missing
+        read permission, an unexpected answer) cannot tell: then the post counts as present and
+        is deleted (again), which is harmless."""
+        try:
+            return not await call.connector.exists(call.account, call.platform_post_id)
+        except PermanentError as exc:
+            log.warning(
+                "takedown %s: cannot read %s before deleting (%s); deleting anyway",
+                call.takedown_id, _platform(call.channel), exc.platform_code or exc.http_status,
+            )  # fmt: skip
+            return False
 
     # ----- claim -----
 
@@ -197,6 +228,8 @@ class Takedowns:
                 )
                 await self._block(session, takedown, publication, channel)
                 return None
+            # An earlier attempt (killed mid-call, or ended in an error) may have deleted it.
+            reconcile = takedown.attempts > 0
             takedown.status = T.deleting
             takedown.locked_by = self.owner
             takedown.lease_until = now + self.lease
@@ -206,8 +239,19 @@ class Takedowns:
             session.add(publication)
             return Call(
                 takedown.id, publication.id, channel, connector, account,
-                publication.platform_post_id,
+                publication.platform_post_id, reconcile,
             )  # fmt: skip
+
+    async def _renew(self, call: Call) -> bool:
+        """After reconciling, before the DELETE: the takedown is still ours (a fresh lease), so
+        no successor deletes the same post at the same time."""
+        async with self.database.session_scope() as session:
+            takedown = await self._own(session, call)
+            if takedown is None:
+                return False
+            takedown.lease_until = utc_now() + self.lease
+            session.add(takedown)
+            return True
 
     async def _own(self, session: AsyncSession, call: Call) -> ConsentTakedown | None:
         takedown: ConsentTakedown | None = (
@@ -233,14 +277,18 @@ class Takedowns:
 
     # ----- results -----
 
-    async def _deleted(self, call: Call) -> None:
+    async def _deleted(self, call: Call, *, reconciled: bool = False) -> None:
+        """The post is gone: deleted by our DELETE, or (``reconciled``) found gone by the read
+        before a repeated DELETE — an earlier attempt's DELETE reached the platform."""
         async with self.database.session_scope() as session:
             takedown = await session.get(ConsentTakedown, call.takedown_id)
             if takedown is None or takedown.status is T.deleted:
                 return
             # Recorded even if our lease ran out: the post is gone, that is the truth.
             publication = await self._publication(session, call)
-            await self._finish(session, takedown, publication, T.deleted)
+            await self._finish(
+                session, takedown, publication, T.deleted, details={"reconciled": reconciled}
+            )
 
     async def _retry(self, call: Call, exc: RateLimited | TransientError) -> None:
         async with self.database.session_scope() as session:
@@ -373,6 +421,7 @@ class Takedowns:
         status: TakedownStatus,
         *,
         code: str | None = None,
+        details: dict[str, object] | None = None,
     ) -> None:
         takedown.status = status
         takedown.locked_by = None
@@ -388,8 +437,9 @@ class Takedowns:
         await session.flush()
         if code is None:
             await self._audit(
-                session, takedown, "publication.deleted", {"attempts": takedown.attempts}
-            )
+                session, takedown, "publication.deleted",
+                {"attempts": takedown.attempts, **(details or {})},
+            )  # fmt: skip
         await self._post_done(session, takedown.post_id)
 
     async def _post_done(self, session: AsyncSession, post_id: uuid.UUID) -> None:

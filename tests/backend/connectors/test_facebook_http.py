@@ -301,3 +301,56 @@ async def test_refresh_token_keeps_credentials(
     connector: FacebookConnector, account: Account
 ) -> None:
     assert await connector.refresh_token(account) is account.credentials
+
+
+async def test_exists_reads_the_post_by_id_without_deleting(
+    sandbox_server: SandboxServer, connector: FacebookConnector, account: Account
+) -> None:
+    result = await connector.publish(account, _request())
+    assert await connector.exists(account, result.platform_post_id) is True
+    assert sandbox_server.control.deletes() == []  # a read is no DELETE call
+    await connector.delete(account, result.platform_post_id)
+    assert await connector.exists(account, result.platform_post_id) is False  # 100/33
+    assert await connector.exists(account, f"{account.platform_account_id}_999999") is False
+    assert len(sandbox_server.control.deletes("facebook")) == 1
+
+
+@pytest.mark.parametrize(("how", "subcode"), [("expire", "190/463"), ("revoke", "190/460")])
+async def test_exists_with_invalid_token_is_auth_expired(
+    sandbox_server: SandboxServer,
+    connector: FacebookConnector,
+    account: Account,
+    how: str,
+    subcode: str,
+) -> None:
+    result = await connector.publish(account, _request())
+    getattr(sandbox_server.control, f"{how}_token")(account.credentials.access_token)
+    with pytest.raises(AuthExpired) as caught:
+        await connector.exists(account, result.platform_post_id)
+    assert caught.value.platform_code == subcode
+
+
+async def test_exists_maps_throttling_and_server_errors(
+    sandbox_server: SandboxServer, connector: FacebookConnector, account: Account
+) -> None:
+    result = await connector.publish(account, _request())
+    node = rf"^/graph/v[\d.]+/{result.platform_post_id}$"
+    sandbox_server.control.fault(
+        "status", node, method="GET", status=400,
+        body=_graph_error(80001, "(#80001) There have been too many calls to this Page account."),
+    )  # fmt: skip
+    with pytest.raises(RateLimited) as throttled:
+        await connector.exists(account, result.platform_post_id)
+    assert throttled.value.scope == "account"
+    sandbox_server.control.fault(
+        "status", node, method="GET", status=500,
+        body=_graph_error(2, "An unexpected error has occurred.", is_transient=True),
+    )  # fmt: skip
+    with pytest.raises(TransientError):
+        await connector.exists(account, result.platform_post_id)
+    sandbox_server.control.fault(
+        "status", node, method="GET", status=400,
+        body=_graph_error(10, "(#10) Application does not have permission for this action"),
+    )  # fmt: skip
+    with pytest.raises(PermanentError):  # not "gone": the worker deletes anyway
+        await connector.exists(account, result.platform_post_id)

@@ -292,3 +292,46 @@ async def test_refresh_token_keeps_credentials(
     connector: InstagramConnector, account: Account
 ) -> None:
     assert await connector.refresh_token(account) is account.credentials
+
+
+async def test_exists_reads_the_media_by_id(
+    sandbox_server: SandboxServer, connector: InstagramConnector, account: Account
+) -> None:
+    result = await connector.publish(account, _request())
+    assert await connector.exists(account, result.platform_post_id) is True
+    assert await connector.exists(account, "17999999999999999") is False  # 100/33
+    assert sandbox_server.control.deletes() == []
+
+
+@pytest.mark.parametrize(("how", "subcode"), [("expire", "190/463"), ("revoke", "190/460")])
+async def test_exists_with_invalid_token_is_auth_expired(
+    sandbox_server: SandboxServer,
+    connector: InstagramConnector,
+    account: Account,
+    how: str,
+    subcode: str,
+) -> None:
+    result = await connector.publish(account, _request())
+    getattr(sandbox_server.control, f"{how}_token")(account.credentials.access_token)
+    with pytest.raises(AuthExpired) as caught:
+        await connector.exists(account, result.platform_post_id)
+    assert caught.value.platform_code == subcode
+
+
+async def test_exists_maps_throttling_and_server_errors(
+    sandbox_server: SandboxServer, connector: InstagramConnector, account: Account
+) -> None:
+    result = await connector.publish(account, _request())
+    sandbox_server.control.set_rate_limits(
+        graph_object_calls_per_window=1, graph_rate_window_seconds=300
+    )
+    assert await connector.exists(account, result.platform_post_id) is True  # the one call
+    with pytest.raises(RateLimited) as caught:
+        await connector.exists(account, result.platform_post_id)
+    assert caught.value.platform_code == "80002"
+    sandbox_server.control.set_rate_limits(graph_object_calls_per_window=100)
+    sandbox_server.control.fault(
+        "status", rf"^/graph/v[\d.]+/{result.platform_post_id}$", method="GET", status=503
+    )
+    with pytest.raises(TransientError):
+        await connector.exists(account, result.platform_post_id)

@@ -385,6 +385,47 @@ class TestLifecycle:
         assert not caught.value.refreshable
 
 
+class TestExists:
+    async def test_reads_the_post_by_urn_without_deleting(
+        self, sandbox_server: SandboxServer, connector: LinkedInConnector, account: Account
+    ) -> None:
+        result = await connector.publish(account, _request())
+        assert await connector.exists(account, result.platform_post_id) is True
+        assert sandbox_server.control.deletes() == []  # a read is no DELETE call
+        await connector.delete(account, result.platform_post_id)
+        assert await connector.exists(account, result.platform_post_id) is False  # 404
+        assert await connector.exists(account, "urn:li:share:999999999") is False
+        assert len(sandbox_server.control.deletes("linkedin")) == 1
+
+    @pytest.mark.parametrize("how", ["expire", "revoke"])
+    async def test_invalid_token_is_auth_expired(
+        self, sandbox_server: SandboxServer, connector: LinkedInConnector, account: Account,
+        how: str,
+    ) -> None:  # fmt: skip
+        result = await connector.publish(account, _request())
+        getattr(sandbox_server.control, f"{how}_token")(account.credentials.access_token)
+        with pytest.raises(AuthExpired) as caught:
+            await connector.exists(account, result.platform_post_id)
+        assert caught.value.http_status == 401
+        assert caught.value.refreshable  # a refresh token exists
+
+    async def test_throttling_and_server_errors(
+        self, sandbox_server: SandboxServer, connector: LinkedInConnector, account: Account
+    ) -> None:
+        result = await connector.publish(account, _request())
+        post = r"^/linkedin/rest/posts/urn.+$"
+        sandbox_server.control.fault(
+            "status", post, method="GET", status=429, headers={"Retry-After": "42"}, body=""
+        )
+        with pytest.raises(RateLimited) as throttled:
+            await connector.exists(account, result.platform_post_id)
+        assert throttled.value.retry_after == 42
+        sandbox_server.control.fault("status", post, method="GET", status=504, body="")
+        with pytest.raises(TransientError):
+            await connector.exists(account, result.platform_post_id)
+        assert sandbox_server.control.deletes() == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -240,3 +240,45 @@ async def test_delete_twice_is_fine(
     await connector.delete(account, result.platform_post_id)
     assert _posts(sandbox_server, account) == []
     await connector.delete(account, result.platform_post_id)
+
+
+async def test_exists_reads_the_status_by_id_without_deleting(
+    sandbox_server: SandboxServer, connector: MastodonConnector, account: Account
+) -> None:
+    result = await connector.publish(account, _request())
+    assert await connector.exists(account, result.platform_post_id) is True
+    assert sandbox_server.control.deletes() == []  # a read is no DELETE call
+    await connector.delete(account, result.platform_post_id)
+    assert await connector.exists(account, result.platform_post_id) is False  # 404
+    assert await connector.exists(account, "999999999") is False
+    assert len(sandbox_server.control.deletes("mastodon")) == 1
+
+
+@pytest.mark.parametrize("how", ["expire", "revoke"])
+async def test_exists_with_invalid_token_is_auth_expired(
+    sandbox_server: SandboxServer, connector: MastodonConnector, account: Account, how: str
+) -> None:
+    result = await connector.publish(account, _request())
+    getattr(sandbox_server.control, f"{how}_token")(account.credentials.access_token)
+    with pytest.raises(AuthExpired) as caught:
+        await connector.exists(account, result.platform_post_id)
+    assert caught.value.http_status == 401
+
+
+async def test_exists_maps_throttling_and_server_errors(
+    sandbox_server: SandboxServer, connector: MastodonConnector, account: Account
+) -> None:
+    result = await connector.publish(account, _request())
+    status = rf"^/mastodon/api/v1/statuses/{result.platform_post_id}$"
+    sandbox_server.control.fault(
+        "status", status, method="GET", status=429, body={"error": "Too many requests"}
+    )
+    with pytest.raises(RateLimited):
+        await connector.exists(account, result.platform_post_id)
+    sandbox_server.control.fault("status", status, method="GET", status=503)
+    with pytest.raises(TransientError) as caught:
+        await connector.exists(account, result.platform_post_id)
+    assert not caught.value.outcome_unknown
+    sandbox_server.control.fault("hang", status, method="GET", hang_seconds=2)
+    with pytest.raises(TransientError):
+        await connector.exists(account, result.platform_post_id)

@@ -104,8 +104,11 @@ class TestPages:
         assert [item["message"] for item in feed["data"]] == ["Foto", "Tag der offenen Tür"]
         node = graph.get(f"/{post_id}", params=auth | {"fields": "permalink_url"}).json()
         assert "Tag der offenen" in httpx.get(node["permalink_url"]).text
+        assert sandbox_server.control.deletes() == []  # reads are not DELETE calls
         assert graph.delete(f"/{post_id}", params=auth).json() == {"success": True}
         assert_meta_error(graph.get(f"/{post_id}", params=auth), 100, 33)
+        [call] = sandbox_server.control.deletes("facebook")
+        assert (call["object_id"], call["deleted"]) == (post_id, True)
         assert len(sandbox_server.control.posts("facebook", page["id"])) == 1
 
     @pytest.mark.parametrize("form", ["indexed", "array"])

@@ -131,9 +131,16 @@ class TestPosts:
         assert sandbox_server.control.posts("linkedin", org)[0]["text"] == "Hallo (Welt) #Pflege"
         page = httpx.get(f"{sandbox_server.linkedin_url}/feed/update/{urn}")
         assert "Hallo (Welt) #Pflege" in page.text
+        assert sandbox_server.control.deletes() == []  # reads are not DELETE calls
         assert api.delete(f"/rest/posts/{quote(urn, safe='')}").status_code == 204
         assert api.delete(f"/rest/posts/{quote(urn, safe='')}").status_code == 404
+        assert api.get(f"/rest/posts/{quote(urn, safe='')}").status_code == 404
         assert sandbox_server.control.posts("linkedin", org) == []
+        calls = sandbox_server.control.deletes("linkedin")
+        assert [(c["object_id"], c["account_id"], c["deleted"]) for c in calls] == [
+            (urn, org, True),
+            (urn, None, False),
+        ]
         assert httpx.get(f"{sandbox_server.base_url}/posts/linkedin/{urn}").status_code == 404
 
     def test_unescaped_reserved_character_truncates(

@@ -120,9 +120,12 @@ class TestStatuses:
         page = httpx.get(status["url"])
         assert page.status_code == 200
         assert "Besuchszeiten" in page.text
+        assert sandbox_server.control.deletes() == []  # reads are not DELETE calls
         deleted = api.delete(f"/api/v1/statuses/{status['id']}")
         assert deleted.json()["text"] == "Besuchszeiten: täglich 10–18 Uhr"
         assert api.get(f"/api/v1/statuses/{status['id']}").status_code == 404
+        [call] = sandbox_server.control.deletes("mastodon")
+        assert (call["object_id"], call["deleted"]) == (status["id"], True)
         assert sandbox_server.control.posts("mastodon") == []
 
     def test_content_is_rendered_like_mastodon(

@@ -357,6 +357,16 @@ class BlueskyConnector:
             account.credentials.access_token, did, collection, rkey
         )
 
+    async def exists(self, account: Account, platform_post_id: str) -> bool:
+        """``com.atproto.repo.getRecord`` on the post's key (public, like :meth:`lookup`);
+        ``RecordNotFound`` → False."""
+        did, collection, rkey = _split_uri(platform_post_id)
+        try:
+            await self._account_client(account).get_record(did, collection, rkey)
+        except RecordNotFound:
+            return False
+        return True
+
 
 def create_connector(settings: ConnectorSettings, http: httpx.AsyncClient) -> BlueskyConnector:
     return BlueskyConnector(settings, http)

@@ -12,6 +12,7 @@ import re
 
 import httpx
 
+from app.connectors._graph import is_missing_object
 from app.connectors._http import parse_timestamp
 from app.connectors.base import (
     Account,
@@ -39,7 +40,6 @@ LIMITS = PlatformLimits(
 )
 
 _SPACE_RE = re.compile(r"\s+")
-OBJECT_MISSING_SUBCODE = "100/33"
 
 
 def _normalise(text: str) -> str:
@@ -100,8 +100,11 @@ class FacebookConnector:
         try:
             await self._client(account).delete_object(platform_post_id)
         except PermanentError as exc:
-            if exc.platform_code != OBJECT_MISSING_SUBCODE:
+            if not is_missing_object(exc):
                 raise
+
+    async def exists(self, account: Account, platform_post_id: str) -> bool:
+        return await self._client(account).object_exists(platform_post_id)
 
     async def refresh_token(self, account: Account) -> Credentials:
         """Page tokens from a long-lived user token do not expire; checks the token still works."""

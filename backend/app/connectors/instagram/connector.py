@@ -177,6 +177,10 @@ class InstagramConnector:
             user_message="Instagram-Beiträge lassen sich nur in der Instagram-App löschen.",
         )
 
+    async def exists(self, account: Account, platform_post_id: str) -> bool:
+        """Whether the media can still be read (a person may have deleted it in the app)."""
+        return await self._client(account).object_exists(platform_post_id)
+
     async def refresh_token(self, account: Account) -> Credentials:
         """Page tokens (Facebook Login) do not expire; checks the token still works."""
         await self._client(account).account(account.platform_account_id)

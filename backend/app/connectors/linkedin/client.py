@@ -242,6 +242,11 @@ class LinkedInClient:
     async def get_post(self, urn: str) -> dict[str, Any]:
         return json_object(await self._request("GET", f"/rest/posts/{encode_urn(urn)}"))
 
+    async def post_exists(self, urn: str) -> bool:
+        """``GET /rest/posts/{urn}`` — False when the post is gone or unknown (404/410)."""
+        response = await self._request("GET", f"/rest/posts/{encode_urn(urn)}", ok=(200, 404, 410))
+        return response.status_code == 200
+
     async def posts_by_author(self, author: str, *, count: int = 50) -> list[dict[str, Any]]:
         """The author's newest posts (``GET /rest/posts?q=author``), first page."""
         response = await self._request(

@@ -171,6 +171,9 @@ class LinkedInConnector:
     async def delete(self, account: Account, platform_post_id: str) -> None:
         await self._client(account).delete_post(platform_post_id)
 
+    async def exists(self, account: Account, platform_post_id: str) -> bool:
+        return await self._client(account).post_exists(platform_post_id)
+
     async def refresh_token(self, account: Account) -> Credentials:
         """Refresh when the access token runs out within :data:`REFRESH_BEFORE` (or is refused)
         and a refresh token exists; else check it with a cheap read. Without a working refresh

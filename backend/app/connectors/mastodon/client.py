@@ -144,6 +144,11 @@ class MastodonClient:
         response = await self._request("DELETE", f"/api/v1/statuses/{status_id}", ok=(200, 404))
         return response.status_code == 200
 
+    async def status_exists(self, status_id: str) -> bool:
+        """``GET /api/v1/statuses/:id`` — False when the status is gone or unknown (404)."""
+        response = await self._request("GET", f"/api/v1/statuses/{status_id}", ok=(200, 404))
+        return response.status_code == 200
+
     async def account_statuses(self, account_id: str, *, limit: int = 40) -> list[dict[str, Any]]:
         """The account's newest statuses (no reblogs), newest first."""
         response = await self._request(

@@ -148,6 +148,9 @@ class MastodonConnector:
     async def delete(self, account: Account, platform_post_id: str) -> None:
         await self._client(account).delete_status(platform_post_id)
 
+    async def exists(self, account: Account, platform_post_id: str) -> bool:
+        return await self._client(account).status_exists(platform_post_id)
+
     async def refresh_token(self, account: Account) -> Credentials:
         """Mastodon tokens do not expire; checks the token is still accepted."""
         await self._client(account).verify_credentials()

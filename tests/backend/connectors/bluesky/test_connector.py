@@ -274,6 +274,22 @@ async def test_delete_refuses_foreign_post(connector: BlueskyConnector, account:
         await connector.delete(account, f"at://did:plc:someoneelse/{POST}/3jzfcijpj2z2a")
 
 
+async def test_exists_reads_the_record_by_key(
+    connector: BlueskyConnector, account: Account, connector_settings: ConnectorSettings
+) -> None:
+    result = await connector.publish(account, request("Noch da?"))
+    assert await connector.exists(account, result.platform_post_id) is True
+    assert len(list_posts(account)) == 1  # a read changes nothing
+    await connector.delete(account, result.platform_post_id)
+    assert await connector.exists(account, result.platform_post_id) is False  # RecordNotFound
+    unknown = f"at://{account.platform_account_id}/{POST}/3jzfcijpj2z2a"
+    assert await connector.exists(account, unknown) is False
+    flaky = FlakyTransport({"com.atproto.repo.getRecord": ["refuse"]})
+    async with httpx.AsyncClient(transport=flaky) as h:
+        with pytest.raises(TransientError):
+            await create_connector(connector_settings, h).exists(account, unknown)
+
+
 async def test_too_long_text_is_refused_before_sending(
     connector: BlueskyConnector, account: Account
 ) -> None:
