@@ -7,6 +7,14 @@ from app.channels.models import Channel, ChannelConnection
 from app.compliance.models import ComplianceOverride
 from app.consent.models import Consent, ConsentDocument, ConsentTakedown, PostConsent
 from app.crisis.models import CrisisMode
+from app.inbox.models import (
+    InboxMessage,
+    InboxNote,
+    InboxThread,
+    InboxThreadTag,
+    SavedReply,
+    SlaPolicy,
+)
 from app.kit.models import metadata
 from app.notifications.models import Notification
 from app.posts.models import MediaAsset, Post, PostMedia, PostVariant
@@ -30,6 +38,10 @@ __all__ = [
     "ConsentTakedown",
     "CrisisMode",
     "DataKey",
+    "InboxMessage",
+    "InboxNote",
+    "InboxThread",
+    "InboxThreadTag",
     "Job",
     "LoginThrottle",
     "MediaAsset",
@@ -45,6 +57,8 @@ __all__ = [
     "RefreshToken",
     "Region",
     "RoleAssignment",
+    "SavedReply",
+    "SlaPolicy",
     "User",
     "UserSession",
     "metadata",
