@@ -15,6 +15,7 @@ from app.compliance.router import post_router as post_compliance_router
 from app.compliance.router import router as compliance_router
 from app.consent.router import router as consents_router
 from app.crisis.router import router as crisis_router
+from app.inbox.router import router as inbox_router
 from app.kit.errors import Unprocessable
 from app.media.router import router as media_router
 from app.notifications.router import router as notifications_router
@@ -67,5 +68,6 @@ for r in (
     post_compliance_router,
     approvals_router,
     consents_router,
+    inbox_router,
 ):
     api_router.include_router(r)

@@ -35,3 +35,7 @@ PostsWrite = Annotated[AuthSubject, Depends(Authenticator(Permission.posts_write
 ComplianceOverride = Annotated[AuthSubject, Depends(Authenticator(Permission.compliance_override))]
 PoliciesManage = Annotated[AuthSubject, Depends(Authenticator(Permission.policies_manage))]
 ConsentsManage = Annotated[AuthSubject, Depends(Authenticator(Permission.consents_manage))]
+InboxRead = Annotated[AuthSubject, Depends(Authenticator(Permission.inbox_read))]
+InboxWork = Annotated[AuthSubject, Depends(Authenticator(Permission.inbox_work))]
+SavedRepliesUse = Annotated[AuthSubject, Depends(Authenticator(Permission.saved_replies_use))]
+SavedRepliesManage = Annotated[AuthSubject, Depends(Authenticator(Permission.saved_replies_manage))]

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     inbox_read = "inbox.read"
     inbox_work = "inbox.work"
     saved_replies_use = "saved_replies.use"
+    saved_replies_manage = "saved_replies.manage"
     kpis_read = "kpis.read"
 
 
@@ -55,8 +56,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.inbox_read,
         }
     ),
+    # Saved replies are approved wording (holding statements, "no individual advice"): the
+    # communications lead (and admins) maintain them; editors and moderators use them.
     Role.comms_lead: frozenset(
-        {P.posts_read, P.review_comms, P.crisis_manage, P.inbox_read, P.kpis_read}
+        {
+            P.posts_read,
+            P.review_comms,
+            P.crisis_manage,
+            P.inbox_read,
+            P.kpis_read,
+            P.saved_replies_use,
+            P.saved_replies_manage,
+        }
     ),
     Role.moderator: frozenset({P.inbox_read, P.inbox_work, P.saved_replies_use}),
     Role.analyst: frozenset({P.kpis_read}),

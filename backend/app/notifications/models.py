@@ -21,6 +21,7 @@ class NotificationKind(StrEnum):
     consent_takedown_finished = "consent_takedown_finished"
     consent_takedown_failed = "consent_takedown_failed"
     consent_expiring = "consent_expiring"
+    inbox_escalated = "inbox_escalated"
 
 
 class Notification(RecordModel, table=True):

@@ -1539,10 +1539,252 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Threads
+         * @description Threads of the caller's clinics (`inbox.read`), most urgent first: emergencies, then by
+         *     priority, then by first-response due time. `counts` gives the threads per status under the
+         *     same filters (without the status filter) for badges.
+         */
+        get: operations["inbox-list_threads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Thread
+         * @description The thread with its messages, internal notes, the post it belongs to and earlier
+         *     threads of the same author (in the caller's clinics).
+         */
+        get: operations["inbox-get_thread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Thread
+         * @description Assign to a user who may work this clinic's inbox (`inbox.work`), or unassign (null).
+         */
+        post: operations["inbox-assign_thread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Thread Status
+         * @description Set `open`, `pending`, `resolved` or `spam`.
+         */
+        post: operations["inbox-set_thread_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag Thread
+         * @description Add a tag (idempotent).
+         */
+        post: operations["inbox-tag_thread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}/tags/{tag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Untag Thread
+         * @description Remove a tag (404 when the thread does not carry it).
+         */
+        delete: operations["inbox-untag_thread"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Note
+         * @description An internal note: visible to the team only, never sent to the platform.
+         */
+        post: operations["inbox-add_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/threads/{thread_id}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Escalate Thread
+         * @description Escalate to a role that can read the inbox (admin, privacy officer, comms lead,
+         *     moderator): everyone holding it for the thread's clinic gets an in-app notification; the
+         *     reason is kept as an internal note. 422 when nobody holds the role there.
+         */
+        post: operations["inbox-escalate_thread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/saved-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Replies
+         * @description Saved replies of the organization and the caller's clinics, by title
+         *     (`saved_replies.use`: editors, moderators, comms leads, admins).
+         */
+        get: operations["inbox-list_saved_replies"];
+        put?: never;
+        /**
+         * Create Saved Reply
+         * @description Create a saved reply (`saved_replies.manage`: comms leads and admins). Variables:
+         *     `{vorname}`, `{nachname}`, `{name}`, `{handle}`, `{klinik}`, `{telefon}`; organization-wide
+         *     replies (no clinic) need the permission at organization level.
+         */
+        post: operations["inbox-create_saved_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/saved-replies/{reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Saved Reply */
+        get: operations["inbox-get_saved_reply"];
+        put?: never;
+        post?: never;
+        /** Delete Saved Reply */
+        delete: operations["inbox-delete_saved_reply"];
+        options?: never;
+        head?: never;
+        /** Update Saved Reply */
+        patch: operations["inbox-update_saved_reply"];
+        trace?: never;
+    };
+    "/api/v1/inbox/saved-replies/{reply_id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render Saved Reply
+         * @description The reply with its variables filled in — from the thread's author and clinic if
+         *     `thread_id` is given (which must be in the caller's inbox), then from `variables` — and
+         *     its usage count raised by one. Variables without a value stay and are listed in
+         *     `missing`.
+         */
+        post: operations["inbox-render_saved_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AssignRequest */
+        AssignRequest: {
+            /**
+             * Assignee Id
+             * @description A user with `inbox.work`; null unassigns.
+             */
+            assignee_id: string | null;
+        };
         /** AuditEventPage */
         AuditEventPage: {
             /** Items */
@@ -2391,6 +2633,12 @@ export interface components {
              */
             decided_at: string;
         };
+        /**
+         * DeliveryState
+         * @description Outbound messages only: queued for the worker, being sent, on the platform, failed.
+         * @enum {string}
+         */
+        DeliveryState: "queued" | "sending" | "sent" | "failed";
         /** DiffSegment */
         DiffSegment: {
             /**
@@ -2401,6 +2649,11 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * Direction
+         * @enum {string}
+         */
+        Direction: "inbound" | "outbound";
         /** DocumentInfo */
         DocumentInfo: {
             /** Filename */
@@ -2438,6 +2691,16 @@ export interface components {
              * @description The stored policy; null for the default.
              */
             policy_id: string | null;
+        };
+        /** EscalateRequest */
+        EscalateRequest: {
+            /** @description A role that may read the inbox. */
+            role: components["schemas"]["Role"];
+            /**
+             * Reason
+             * @description Why; kept as an internal note on the thread.
+             */
+            reason: string;
         };
         /** FieldDiff */
         FieldDiff: {
@@ -2746,11 +3009,75 @@ export interface components {
             /** Media */
             media: components["schemas"]["PostMediaInput"][];
         };
+        /** MessageRead */
+        MessageRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            direction: components["schemas"]["Direction"];
+            /** Platform Message Id */
+            platform_message_id: string | null;
+            /** Author Platform Id */
+            author_platform_id: string | null;
+            /** Author Handle */
+            author_handle: string | null;
+            /** Author Name */
+            author_name: string | null;
+            /** Author User Id */
+            author_user_id: string | null;
+            /** Text */
+            text: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Hidden */
+            hidden: boolean;
+            delivery_state: components["schemas"]["DeliveryState"] | null;
+        };
+        /** NoteCreate */
+        NoteCreate: {
+            /** Text */
+            text: string;
+        };
+        /** NoteRead */
+        NoteRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Thread Id
+             * Format: uuid
+             */
+            thread_id: string;
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Text */
+            text: string;
+        };
         /**
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "channel_needs_reconnect" | "publication_failed" | "publication_missed" | "publication_unconfirmed" | "review_requested" | "review_decided" | "consent_takedown_started" | "consent_takedown_finished" | "consent_takedown_failed" | "consent_expiring";
+        NotificationKind: "channel_needs_reconnect" | "publication_failed" | "publication_missed" | "publication_unconfirmed" | "review_requested" | "review_decided" | "consent_takedown_started" | "consent_takedown_finished" | "consent_takedown_failed" | "consent_expiring" | "inbox_escalated";
         /** NotificationPage */
         NotificationPage: {
             /** Items */
@@ -2992,7 +3319,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "organization.manage" | "users.manage" | "audit.read" | "channels.manage" | "policies.manage" | "retention.manage" | "posts.read" | "posts.write" | "posts.schedule" | "review.medical" | "review.privacy" | "review.comms" | "compliance.override" | "consents.manage" | "dsar.manage" | "crisis.manage" | "inbox.read" | "inbox.work" | "saved_replies.use" | "kpis.read";
+        Permission: "organization.manage" | "users.manage" | "audit.read" | "channels.manage" | "policies.manage" | "retention.manage" | "posts.read" | "posts.write" | "posts.schedule" | "review.medical" | "review.privacy" | "review.comms" | "compliance.override" | "consents.manage" | "dsar.manage" | "crisis.manage" | "inbox.read" | "inbox.work" | "saved_replies.use" | "saved_replies.manage" | "kpis.read";
         /**
          * Platform
          * @enum {string}
@@ -3069,6 +3396,20 @@ export interface components {
             blocking: number;
             /** Findings */
             findings: components["schemas"]["PostFinding"][];
+        };
+        /** PostContext */
+        PostContext: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /** Publication Id */
+            publication_id: string | null;
+            /** Platform Url */
+            platform_url: string | null;
         };
         /** PostCreate */
         PostCreate: {
@@ -3353,6 +3694,12 @@ export interface components {
             targets: components["schemas"]["TargetCheck"][];
         };
         /**
+         * Priority
+         * @description ``urgent`` is reserved for emergencies; the rank orders the list (lower first).
+         * @enum {string}
+         */
+        Priority: "urgent" | "high" | "normal" | "low";
+        /**
          * Problem
          * @description RFC 9457 problem details.
          */
@@ -3595,6 +3942,31 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
         };
+        /** RenderRequest */
+        RenderRequest: {
+            /**
+             * Thread Id
+             * @description Fill `{vorname}`, `{name}`, `{handle}`, `{klinik}` from it.
+             */
+            thread_id?: string | null;
+            /**
+             * Variables
+             * @description Values that win over the thread's.
+             */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        /** RenderedReply */
+        RenderedReply: {
+            /** Text */
+            text: string;
+            /**
+             * Missing
+             * @description Variables left in the text for lack of a value.
+             */
+            missing: string[];
+        };
         /** RequestRead */
         RequestRead: {
             /**
@@ -3811,6 +4183,76 @@ export interface components {
             /** Description En */
             description_en: string;
         };
+        /** SavedReplyCreate */
+        SavedReplyCreate: {
+            /**
+             * Clinic Id
+             * @description Null: the whole organization.
+             */
+            clinic_id?: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Language
+             * @default de
+             */
+            language: string;
+            category?: components["schemas"]["TriageCategory"] | null;
+            /**
+             * Text
+             * @description May contain `{vorname}`, `{name}`, `{klinik}` …
+             */
+            text: string;
+        };
+        /** SavedReplyPage */
+        SavedReplyPage: {
+            /** Items */
+            items: components["schemas"]["SavedReplyRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
+        /** SavedReplyRead */
+        SavedReplyRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /** Clinic Id */
+            clinic_id: string | null;
+            /** Title */
+            title: string;
+            /** Language */
+            language: string;
+            category: components["schemas"]["TriageCategory"] | null;
+            /** Text */
+            text: string;
+            /** Usage Count */
+            usage_count: number;
+        };
+        /** SavedReplyUpdate */
+        SavedReplyUpdate: {
+            /** Title */
+            title?: string | null;
+            /** Language */
+            language?: string | null;
+            category?: components["schemas"]["TriageCategory"] | null;
+            /** Text */
+            text?: string | null;
+        };
         /**
          * ScheduleRequest
          * @description Either ``scheduled_local`` (wall-clock time in the clinic's time zone) or
@@ -3837,6 +4279,38 @@ export interface components {
          * @enum {string}
          */
         ScopeType: "organization" | "region" | "clinic";
+        /**
+         * Sentiment
+         * @enum {string}
+         */
+        Sentiment: "negative" | "neutral" | "positive";
+        /** StatusCounts */
+        StatusCounts: {
+            /**
+             * Open
+             * @default 0
+             */
+            open: number;
+            /**
+             * Pending
+             * @default 0
+             */
+            pending: number;
+            /**
+             * Resolved
+             * @default 0
+             */
+            resolved: number;
+            /**
+             * Spam
+             * @default 0
+             */
+            spam: number;
+        };
+        /** StatusRequest */
+        StatusRequest: {
+            status: components["schemas"]["ThreadStatus"];
+        };
         /** StepInput */
         StepInput: {
             /** @description medical | privacy | comms (`review.<kind>`). */
@@ -3878,6 +4352,14 @@ export interface components {
          * @enum {string}
          */
         SubjectKind: "patient" | "guardian_for_minor" | "employee" | "other";
+        /** TagRequest */
+        TagRequest: {
+            /**
+             * Tag
+             * @description Letters, digits, `_` and `-`; stored in lower case.
+             */
+            tag: string;
+        };
         /**
          * TakedownRead
          * @description One publication of a linked post and where its takedown stands (null: none needed).
@@ -3929,6 +4411,184 @@ export interface components {
             /** Issues */
             issues: components["schemas"]["IssueRead"][];
         };
+        /** ThreadDetail */
+        ThreadDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /** Clinic Id */
+            clinic_id: string | null;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            kind: components["schemas"]["ThreadKind"];
+            /** Platform Thread Id */
+            platform_thread_id: string;
+            /** Publication Id */
+            publication_id: string | null;
+            /** Post Id */
+            post_id: string | null;
+            /** Author Platform Id */
+            author_platform_id: string;
+            /** Author Handle */
+            author_handle: string | null;
+            /** Author Name */
+            author_name: string | null;
+            status: components["schemas"]["ThreadStatus"];
+            /** Assignee Id */
+            assignee_id: string | null;
+            priority: components["schemas"]["Priority"];
+            triage_category: components["schemas"]["TriageCategory"];
+            /**
+             * Triage Reasons
+             * @description The lexicon entries that matched: why.
+             */
+            triage_reasons: string[];
+            sentiment: components["schemas"]["Sentiment"];
+            /**
+             * Sensitive
+             * @description The text reveals health data about a person: suggest hiding the comment and moving to a private message.
+             */
+            sensitive: boolean;
+            /** Sensitive Rules */
+            sensitive_rules: string[];
+            /** Escalated Role */
+            escalated_role: string | null;
+            /** Escalated At */
+            escalated_at: string | null;
+            /** First Response Due At */
+            first_response_due_at: string | null;
+            /** First Responded At */
+            first_responded_at: string | null;
+            /**
+             * Last Message At
+             * Format: date-time
+             */
+            last_message_at: string;
+            /** Message Count */
+            message_count: number;
+            /** Tags */
+            tags?: string[];
+            /** Messages */
+            messages: components["schemas"]["MessageRead"][];
+            /** Notes */
+            notes: components["schemas"]["NoteRead"][];
+            post: components["schemas"]["PostContext"] | null;
+            /**
+             * Earlier Threads
+             * @description Earlier threads of the same author on the same platform, in scope.
+             */
+            earlier_threads: components["schemas"]["ThreadRead"][];
+        };
+        /**
+         * ThreadKind
+         * @enum {string}
+         */
+        ThreadKind: "comment" | "direct_message" | "mention";
+        /** ThreadPage */
+        ThreadPage: {
+            /** Items */
+            items: components["schemas"]["ThreadRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+            /** @description Threads per status under the same filters (status filter left out). */
+            counts: components["schemas"]["StatusCounts"];
+        };
+        /** ThreadRead */
+        ThreadRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /** Clinic Id */
+            clinic_id: string | null;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            kind: components["schemas"]["ThreadKind"];
+            /** Platform Thread Id */
+            platform_thread_id: string;
+            /** Publication Id */
+            publication_id: string | null;
+            /** Post Id */
+            post_id: string | null;
+            /** Author Platform Id */
+            author_platform_id: string;
+            /** Author Handle */
+            author_handle: string | null;
+            /** Author Name */
+            author_name: string | null;
+            status: components["schemas"]["ThreadStatus"];
+            /** Assignee Id */
+            assignee_id: string | null;
+            priority: components["schemas"]["Priority"];
+            triage_category: components["schemas"]["TriageCategory"];
+            /**
+             * Triage Reasons
+             * @description The lexicon entries that matched: why.
+             */
+            triage_reasons: string[];
+            sentiment: components["schemas"]["Sentiment"];
+            /**
+             * Sensitive
+             * @description The text reveals health data about a person: suggest hiding the comment and moving to a private message.
+             */
+            sensitive: boolean;
+            /** Sensitive Rules */
+            sensitive_rules: string[];
+            /** Escalated Role */
+            escalated_role: string | null;
+            /** Escalated At */
+            escalated_at: string | null;
+            /** First Response Due At */
+            first_response_due_at: string | null;
+            /** First Responded At */
+            first_responded_at: string | null;
+            /**
+             * Last Message At
+             * Format: date-time
+             */
+            last_message_at: string;
+            /** Message Count */
+            message_count: number;
+            /** Tags */
+            tags?: string[];
+        };
+        /**
+         * ThreadStatus
+         * @enum {string}
+         */
+        ThreadStatus: "open" | "pending" | "resolved" | "spam";
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -3950,6 +4610,11 @@ export interface components {
              */
             refresh_token: string | null;
         };
+        /**
+         * TriageCategory
+         * @enum {string}
+         */
+        TriageCategory: "emergency" | "abuse" | "complaint" | "medical_question" | "appointment_request" | "job_inquiry" | "praise" | "other";
         /** UnreadCount */
         UnreadCount: {
             /** Unread Count */
@@ -9849,6 +10514,901 @@ export interface operations {
             };
             /** @description Payload too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-list_threads": {
+        parameters: {
+            query?: {
+                clinic?: string | null;
+                channel?: string | null;
+                status?: components["schemas"]["ThreadStatus"][] | null;
+                assignee?: string | null;
+                priority?: components["schemas"]["Priority"][] | null;
+                category?: components["schemas"]["TriageCategory"][] | null;
+                tag?: string | null;
+                /** @description Text search. */
+                q?: string | null;
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadPage"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-get_thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-assign_thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-set_thread_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-tag_thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-untag_thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+                tag: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-add_note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-escalate_thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-list_saved_replies": {
+        parameters: {
+            query?: {
+                language?: string | null;
+                category?: components["schemas"]["TriageCategory"] | null;
+                clinic?: string | null;
+                /** @description Page size (1–100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyPage"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-create_saved_reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedReplyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-get_saved_reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-delete_saved_reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-update_saved_reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedReplyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-render_saved_reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedReply"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
