@@ -70,3 +70,17 @@ class TestPriority:
         assert priority_for(C.other, Sentiment.negative, sensitive=False) is Priority.high
         assert priority_for(C.praise, Sentiment.neutral, sensitive=True) is Priority.normal
         assert priority_for(C.complaint, Sentiment.negative, sensitive=True) is Priority.high
+
+
+class TestSensitive:
+    def test_health_data_about_a_person_de_en(self) -> None:
+        from app.inbox.ingestion import sensitive_rules
+
+        assert "phi.diagnosis" in sensitive_rules(
+            "Meine Mutter hat Brustkrebs und liegt bei Ihnen auf Station 4."
+        )
+        assert "phi.diagnosis" in sensitive_rules(
+            "My wife was diagnosed with breast cancer at your hospital"
+        )
+        assert sensitive_rules("Wann sind die Besuchszeiten?") == []
+        assert sensitive_rules("Danke an das Team der Kardiologie!") == []
