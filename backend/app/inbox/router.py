@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from app.auth.dependencies import (
     InboxRead,
     InboxWork,
+    PoliciesManage,
     SavedRepliesManage,
     SavedRepliesUse,
 )
@@ -24,13 +25,20 @@ from app.inbox.schemas import (
     SavedReplyPage,
     SavedReplyRead,
     SavedReplyUpdate,
+    SlaPolicyRead,
+    SlaPolicyWrite,
     StatusRequest,
     TagRequest,
     ThreadDetail,
     ThreadPage,
     ThreadRead,
 )
-from app.inbox.service import ThreadFilters, inbox_service, saved_reply_service
+from app.inbox.service import (
+    ThreadFilters,
+    inbox_service,
+    saved_reply_service,
+    sla_policy_service,
+)
 from app.kit.db import DbSession
 from app.kit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from app.kit.pagination import Pagination
@@ -238,3 +246,28 @@ async def render_saved_reply(
     `missing`."""
     reply = await saved_reply_service.get(session, subject, reply_id)
     return await saved_reply_service.render(session, subject, reply, body)
+
+
+# SLA policies -----------------------------------------------------------------------------
+@router.get(
+    "/sla-policies/{clinic_id}", response_model=SlaPolicyRead, responses={404: NotFound.doc()}
+)
+async def get_sla_policy(
+    clinic_id: uuid.UUID, subject: InboxRead, session: DbSession
+) -> SlaPolicyRead:
+    """The clinic's first-response targets (minutes per priority, office vs on-call hours) and
+    office hours in its time zone; the defaults when none is stored."""
+    return await sla_policy_service.get(session, subject, clinic_id)
+
+
+@router.put(
+    "/sla-policies/{clinic_id}",
+    response_model=SlaPolicyRead,
+    responses={**WRITE_ERRORS, 409: Conflict.doc()},
+)
+async def put_sla_policy(
+    clinic_id: uuid.UUID, body: SlaPolicyWrite, subject: PoliciesManage, session: DbSession
+) -> SlaPolicyRead:
+    """Set the clinic's SLA policy (`policies.manage`: admins). It applies to messages that
+    arrive from now on; due times already set stay."""
+    return await sla_policy_service.put(session, subject, clinic_id, body)

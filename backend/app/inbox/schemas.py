@@ -200,3 +200,41 @@ class RenderRequest(InputSchema):
 class RenderedReply(Schema):
     text: str
     missing: list[str] = Field(description="Variables left in the text for lack of a value.")
+
+
+Minutes = Annotated[int, Field(ge=1, le=10080, description="Minutes (1 to 7 days).")]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Weekday = Annotated[str, StringConstraints(pattern=r"^[0-6]$")]
+
+
+class SlaTargets(InputSchema):
+    urgent: Minutes
+    high: Minutes
+    normal: Minutes
+    low: Minutes
+
+
+class SlaPolicyWrite(InputSchema):
+    office_targets: SlaTargets
+    on_call_targets: SlaTargets
+    office_hours: dict[Weekday, tuple[ClockTime, ClockTime]] = Field(
+        description='Office hours per weekday in the clinic\'s time zone, `"0"` = Monday: '
+        '`{"0": ["08:00", "17:00"], …}`; days left out are on call all day.'
+    )
+
+    @field_validator("office_hours")
+    @classmethod
+    def _spans(cls, value: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+        for day, (start, end) in value.items():
+            if start >= end:
+                raise ValueError(f"Tag {day}: das Ende muss nach dem Beginn liegen.")
+        return value
+
+
+class SlaPolicyRead(Schema):
+    clinic_id: uuid.UUID
+    timezone: str
+    office_targets: dict[str, int]
+    on_call_targets: dict[str, int]
+    office_hours: dict[str, list[str]]
+    is_default: bool = Field(description="No policy stored: the defaults apply.")

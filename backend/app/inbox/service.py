@@ -25,6 +25,7 @@ from app.inbox.models import (
     InboxThreadTag,
     Priority,
     SavedReply,
+    SlaPolicy,
     ThreadStatus,
     TriageCategory,
 )
@@ -37,10 +38,13 @@ from app.inbox.schemas import (
     RenderRequest,
     SavedReplyCreate,
     SavedReplyUpdate,
+    SlaPolicyRead,
+    SlaPolicyWrite,
     StatusCounts,
     ThreadDetail,
     ThreadRead,
 )
+from app.inbox.sla import Policy
 from app.kit.errors import Conflict, NotFound, field_error
 from app.kit.pagination import CursorParams, paginate
 from app.kit.schemas import apply_update
@@ -586,5 +590,80 @@ class SavedReplyService:
         return RenderedReply(text="".join(parts), missing=sorted(set(missing)))
 
 
+class SlaPolicyService:
+    async def _clinic(
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        clinic_id: uuid.UUID,
+        permission: Permission,
+    ) -> Clinic:
+        clinic = await session.get(Clinic, clinic_id)
+        if (
+            clinic is None
+            or clinic.organization_id != subject.organization_id
+            or clinic_id not in subject.clinic_ids(permission)
+        ):
+            raise NotFound("Diese Klinik gibt es nicht (oder sie liegt außerhalb Ihres Bereichs).")
+        return clinic
+
+    async def _row(self, session: AsyncSession, clinic_id: uuid.UUID) -> SlaPolicy | None:
+        row: SlaPolicy | None = (
+            await session.execute(
+                for_update(session, select(SlaPolicy).where(col(SlaPolicy.clinic_id) == clinic_id))
+            )
+        ).scalar_one_or_none()
+        return row
+
+    def _read(self, clinic: Clinic, row: SlaPolicy | None) -> SlaPolicyRead:
+        policy = Policy.of(row, clinic.timezone)
+        return SlaPolicyRead(
+            clinic_id=clinic.id, timezone=policy.timezone,
+            office_targets=dict(policy.office_targets),
+            on_call_targets=dict(policy.on_call_targets),
+            office_hours={day: list(span) for day, span in policy.office_hours.items()},
+            is_default=row is None,
+        )  # fmt: skip
+
+    async def get(
+        self, session: AsyncSession, subject: AuthSubject, clinic_id: uuid.UUID
+    ) -> SlaPolicyRead:
+        clinic = await self._clinic(session, subject, clinic_id, Permission.inbox_read)
+        return self._read(clinic, await self._row(session, clinic_id))
+
+    async def put(
+        self,
+        session: AsyncSession,
+        subject: AuthSubject,
+        clinic_id: uuid.UUID,
+        data: SlaPolicyWrite,
+    ) -> SlaPolicyRead:
+        """Store the clinic's policy; it applies to messages arriving from now on."""
+        clinic = await self._clinic(session, subject, clinic_id, Permission.policies_manage)
+        row = await self._row(session, clinic_id)
+        values: dict[str, Any] = {
+            "office_targets": data.office_targets.model_dump(),
+            "on_call_targets": data.on_call_targets.model_dump(),
+            "office_hours": {day: list(span) for day, span in sorted(data.office_hours.items())},
+        }
+        if row is None:
+            row = SlaPolicy(organization_id=clinic.organization_id, clinic_id=clinic.id, **values)
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        session.add(row)
+        try:
+            async with session.begin_nested():
+                await session.flush()
+        except IntegrityError as exc:  # another request created it first
+            raise Conflict("Die Richtlinie wurde gerade geändert; bitte neu laden.") from exc
+        await audit_service.record(
+            session, "inbox.sla_policy_updated", subject=subject, clinic_id=clinic.id,
+            target_type="inbox_sla_policy", target_id=row.id, details=values,
+        )  # fmt: skip
+        return self._read(clinic, row)
+
+
 inbox_service = InboxService()
 saved_reply_service = SavedReplyService()
+sla_policy_service = SlaPolicyService()

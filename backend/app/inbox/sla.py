@@ -36,7 +36,7 @@ class Policy:
         return cls(
             {**DEFAULT_OFFICE_TARGETS, **row.office_targets},
             {**DEFAULT_ON_CALL_TARGETS, **row.on_call_targets},
-            row.office_hours or DEFAULT_OFFICE_HOURS,
+            row.office_hours,  # stored and empty: on call around the clock
             timezone,
         )
 

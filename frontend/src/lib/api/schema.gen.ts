@@ -1773,6 +1773,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox/sla-policies/{clinic_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Sla Policy
+         * @description The clinic's first-response targets (minutes per priority, office vs on-call hours) and
+         *     office hours in its time zone; the defaults when none is stored.
+         */
+        get: operations["inbox-get_sla_policy"];
+        /**
+         * Put Sla Policy
+         * @description Set the clinic's SLA policy (`policies.manage`: admins). It applies to messages that
+         *     arrive from now on; due times already set stay.
+         */
+        put: operations["inbox-put_sla_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4284,6 +4310,71 @@ export interface components {
          * @enum {string}
          */
         Sentiment: "negative" | "neutral" | "positive";
+        /** SlaPolicyRead */
+        SlaPolicyRead: {
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Timezone */
+            timezone: string;
+            /** Office Targets */
+            office_targets: {
+                [key: string]: number;
+            };
+            /** On Call Targets */
+            on_call_targets: {
+                [key: string]: number;
+            };
+            /** Office Hours */
+            office_hours: {
+                [key: string]: string[];
+            };
+            /**
+             * Is Default
+             * @description No policy stored: the defaults apply.
+             */
+            is_default: boolean;
+        };
+        /** SlaPolicyWrite */
+        SlaPolicyWrite: {
+            office_targets: components["schemas"]["SlaTargets"];
+            on_call_targets: components["schemas"]["SlaTargets"];
+            /**
+             * Office Hours
+             * @description Office hours per weekday in the clinic's time zone, `"0"` = Monday: `{"0": ["08:00", "17:00"], …}`; days left out are on call all day.
+             */
+            office_hours: {
+                [key: string]: [
+                    string,
+                    string
+                ];
+            };
+        };
+        /** SlaTargets */
+        SlaTargets: {
+            /**
+             * Urgent
+             * @description Minutes (1 to 7 days).
+             */
+            urgent: number;
+            /**
+             * High
+             * @description Minutes (1 to 7 days).
+             */
+            high: number;
+            /**
+             * Normal
+             * @description Minutes (1 to 7 days).
+             */
+            normal: number;
+            /**
+             * Low
+             * @description Minutes (1 to 7 days).
+             */
+            low: number;
+        };
         /** StatusCounts */
         StatusCounts: {
             /**
@@ -11409,6 +11500,144 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-get_sla_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clinic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "inbox-put_sla_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clinic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
