@@ -14,5 +14,6 @@ Decisions:
   message content, the reason is kept as an internal note.
 - SLA: the target of the arrival time's kind (office hours in the clinic's zone, else on-call)
   is added to the arrival instant; a later message of higher priority can only bring the due
-  time forward. A new message reopens a resolved thread.
+  time forward. A new message reopens a resolved thread. The policy is read by inbox readers and
+  set by ``policies.manage`` (admins); a change applies to messages arriving afterwards.
 """
