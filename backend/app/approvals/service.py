@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -44,14 +44,14 @@ from app.kit.errors import Conflict, Forbidden, InvalidTransition, field_error
 from app.kit.pagination import CursorParams, paginate
 from app.kit.time import utc_now
 from app.notifications.models import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import notify, users_with
 from app.posts.models import Post, PostStatus
 from app.posts.schemas import PostRead
 from app.posts.service import post_service
 from app.posts.states import transition
 from app.posts.validation import tagged_link
 from app.tenancy.models import Clinic
-from app.users.models import RoleAssignment, ScopeType, User
+from app.users.models import User
 
 R = RequestStatus
 REVIEW_LABELS_DE = {
@@ -67,35 +67,11 @@ async def reviewers_of(
     """Active users holding ``permission`` for the clinic (through the organization, the
     clinic's region or the clinic itself), by name."""
     roles = [r for r, perms in ROLE_PERMISSIONS.items() if permission in perms]
-    clinic = await session.get(Clinic, clinic_id)
-    scope: ColumnElement[bool] = or_(
-        col(RoleAssignment.scope_type) == ScopeType.organization,
-        and_(
-            col(RoleAssignment.scope_type) == ScopeType.clinic,
-            col(RoleAssignment.scope_id) == clinic_id,
-        ),
-    )
-    if clinic is not None and clinic.region_id is not None:
-        scope = or_(
-            scope,
-            and_(
-                col(RoleAssignment.scope_type) == ScopeType.region,
-                col(RoleAssignment.scope_id) == clinic.region_id,
-            ),
-        )
-    ids = select(col(RoleAssignment.user_id)).where(
-        col(RoleAssignment.organization_id) == organization_id,
-        col(RoleAssignment.role).in_(roles),
-        scope,
-    )
+    ids = await users_with(session, organization_id, clinic_id, roles)
+    if not ids:
+        return []
     statement = (
-        select(User)
-        .where(
-            col(User.organization_id) == organization_id,
-            col(User.is_active).is_(True),
-            col(User.id).in_(ids),
-        )
-        .order_by(col(User.full_name), col(User.id))
+        select(User).where(col(User.id).in_(ids)).order_by(col(User.full_name), col(User.id))
     )
     return list((await session.execute(statement)).scalars())
 

@@ -52,12 +52,10 @@ from app.kit.time import utc_now
 from app.media.images import ImageRejected, clean_image
 from app.media.service import safe_filename
 from app.notifications.models import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import notify, users_with
 from app.posts.models import MediaAsset, Post
 from app.publishing.models import Publication, PublicationStatus
 from app.publishing.service import settle
-from app.tenancy.models import Clinic
-from app.users.models import RoleAssignment, ScopeType, User
 from app.vault.service import SecretBox, SecretError, keyring_from
 from app.worker.models import Job, JobStatus
 
@@ -137,31 +135,7 @@ async def privacy_officers(
     session: AsyncSession, organization_id: uuid.UUID, clinic_id: uuid.UUID
 ) -> list[uuid.UUID]:
     """Active privacy officers responsible for the clinic (organization, region or clinic)."""
-    clinic = await session.get(Clinic, clinic_id)
-    scope: ColumnElement[bool] = or_(
-        col(RoleAssignment.scope_type) == ScopeType.organization,
-        (col(RoleAssignment.scope_type) == ScopeType.clinic)
-        & (col(RoleAssignment.scope_id) == clinic_id),
-    )
-    if clinic is not None and clinic.region_id is not None:
-        scope = or_(
-            scope,
-            (col(RoleAssignment.scope_type) == ScopeType.region)
-            & (col(RoleAssignment.scope_id) == clinic.region_id),
-        )
-    statement = (
-        select(col(User.id))
-        .join(RoleAssignment, col(RoleAssignment.user_id) == col(User.id))
-        .where(
-            col(User.organization_id) == organization_id,
-            col(User.is_active).is_(True),
-            col(RoleAssignment.organization_id) == organization_id,
-            col(RoleAssignment.role) == Role.privacy_officer,
-            scope,
-        )
-        .distinct()
-    )
-    return sorted((await session.execute(statement)).scalars())
+    return await users_with(session, organization_id, clinic_id, [Role.privacy_officer])
 
 
 async def enqueue_takedown(

@@ -217,6 +217,7 @@ class DemoPost:
     platforms: tuple[Platform, ...]
     status: PostStatus
     link_url: str | None = None
+    holding_statement: bool = False
 
 
 DEMO_POSTS = [
@@ -259,6 +260,26 @@ DEMO_POSTS = [
         (Platform.MASTODON,),
         PostStatus.approved,
     ),
+    DemoPost(
+        "musterstadt",
+        "Hitzewelle: Tipps für ältere Menschen",
+        PostCategory.health_tip,
+        "Bei Hitze trinken ältere Menschen oft zu wenig. Stellen Sie Wasser sichtbar bereit, "
+        "lüften Sie morgens und abends und meiden Sie die Mittagssonne. #Hitzeschutz",
+        (Platform.MASTODON, Platform.FACEBOOK),
+        PostStatus.in_review,
+    ),
+    DemoPost(
+        "musterstadt",
+        "Dark Site: Notaufnahme eingeschränkt",
+        PostCategory.crisis,
+        "Wichtiger Hinweis: Unsere Notaufnahme ist derzeit nur eingeschränkt erreichbar. In "
+        "lebensbedrohlichen Notfällen wählen Sie bitte die 112. Aktuelle Informationen folgen "
+        "hier.",
+        (Platform.MASTODON, Platform.FACEBOOK),
+        PostStatus.approved,
+        holding_statement=True,
+    ),
 ]
 
 
@@ -269,7 +290,9 @@ async def seed_posts(
     users: dict[str, User],
 ) -> list[Post]:
     """German demo posts through the posts service (written by the editor, approved step by
-    step along each category's approval policy by the reviewers — four eyes): a draft, one in review, one approved and one scheduled for
+    step along each category's approval policy by the reviewers — four eyes): a draft, posts in
+    review for the comms lead and the medical reviewer, approved ones (among them a dark-site
+    statement for crises) and one scheduled for
     tomorrow 09:00 clinic time, so its publications exist and the worker publishes it to the
     sandbox then. Nothing is marked published without a real platform post behind it."""
     session_id = uuid.uuid4()  # seeding is no sign-in; the audit log keeps no session ids
@@ -291,6 +314,7 @@ async def seed_posts(
                 category=spec.category,
                 base_text=spec.text,
                 link_url=spec.link_url,
+                holding_statement=spec.holding_statement,
                 variants=[VariantInput(channel_id=targets[p].id) for p in spec.platforms],
             ),
         )

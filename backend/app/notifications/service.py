@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.auth.permissions import ROLE_PERMISSIONS, Permission
+from app.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from app.auth.subject import AuthSubject
 from app.kit.errors import NotFound
 from app.kit.pagination import CursorParams, paginate
@@ -45,12 +45,14 @@ async def notify(
     return rows
 
 
-async def admins_of(
-    session: AsyncSession, organization_id: uuid.UUID, clinic_id: uuid.UUID | None
+async def users_with(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    clinic_id: uuid.UUID | None,
+    roles: Collection[Role],
 ) -> list[uuid.UUID]:
-    """Active users holding ``channels.manage`` for the clinic (through the organization, the
+    """Active users holding one of ``roles`` for the clinic (through the organization, the
     clinic's region or the clinic itself), or for the organization when ``clinic_id`` is None."""
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Permission.channels_manage in perms]
     scope: ColumnElement[bool] = col(RoleAssignment.scope_type) == ScopeType.organization
     if clinic_id is not None:
         clinic = await session.get(Clinic, clinic_id)
@@ -72,12 +74,20 @@ async def admins_of(
             col(User.organization_id) == organization_id,
             col(User.is_active).is_(True),
             col(RoleAssignment.organization_id) == organization_id,
-            col(RoleAssignment.role).in_(roles),
+            col(RoleAssignment.role).in_(list(roles)),
             scope,
         )
         .distinct()
     )
     return sorted((await session.execute(statement)).scalars())
+
+
+async def admins_of(
+    session: AsyncSession, organization_id: uuid.UUID, clinic_id: uuid.UUID | None
+) -> list[uuid.UUID]:
+    """Active users holding ``channels.manage`` for the clinic (or the organization)."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Permission.channels_manage in perms]
+    return await users_with(session, organization_id, clinic_id, roles)
 
 
 class NotificationService:

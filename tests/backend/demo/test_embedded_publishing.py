@@ -36,6 +36,7 @@ from sandbox.state import SandboxConfig
 
 PASSWORD = "Demo-Passwort-Musterland"
 EDITOR = "redaktion@klinikfunk.example"
+MEDICAL = "arzt@klinikfunk.example"
 LEAD = "kommunikation@klinikfunk.example"
 DOCTOR = "arzt@klinikfunk.example"
 
@@ -226,12 +227,17 @@ class TestEmbeddedPublishing:
         tomorrow = datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=1)
         assert scheduled["scheduled_local"] == f"{tomorrow.isoformat()}T09:00:00"
         assert scheduled["approval_current"] is True
-        # the post in review waits in the communications lead's queue (event: comms lead)
-        lead = await login(client, LEAD)
-        queue = (await client.get("/api/v1/approvals/queue", headers=lead)).json()
-        in_review = next(p for p in posts if p["status"] == "in_review")
-        assert [i["post_id"] for i in queue["items"]] == [in_review["id"]]
-        assert queue["total"] == 1
+        # each post in review waits in its reviewer's queue: the event for the communications
+        # lead, the health tip for the medical reviewer
+        in_review = {p["category"]: p["id"] for p in posts if p["status"] == "in_review"}
+        for who, category in ((LEAD, "event"), (MEDICAL, "health_tip")):
+            headers = await login(client, who)
+            queue = (await client.get("/api/v1/approvals/queue", headers=headers)).json()
+            assert [i["post_id"] for i in queue["items"]] == [in_review[category]]
+            assert queue["total"] == 1
+        # a dark-site statement is prepared for crises (approved, not scheduled)
+        [statement] = [p for p in posts if p["holding_statement"]]
+        assert (statement["status"], statement["category"]) == ("approved", "crisis")
         publications = (
             await client.get(f"/api/v1/posts/{scheduled['id']}/publications", headers=editor)
         ).json()["items"]

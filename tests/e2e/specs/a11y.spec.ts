@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoA11yViolations } from "../support/axe";
 import { login, mainNav } from "../support/app";
-import { ADMIN, DEMO_PASSWORD } from "../support/env";
+import { ADMIN, DEMO_PASSWORD, DOMAIN } from "../support/env";
 
 /** Wait until the page shows its heading and no loading indicator is left. */
 async function settled(page: Page, heading: string | RegExp): Promise<void> {
@@ -82,6 +82,50 @@ test.describe("axe (WCAG 2 A/AA) at desktop width", () => {
     await expectNoA11yViolations(page, "Mein Konto");
   });
 });
+
+// The publishing, approval, consent and crisis pages, each as the role that works with it.
+const WORK_PAGES: { who: string; path: string; name: string }[] = [
+  { who: `redaktion@${DOMAIN}`, path: "/beitraege", name: "Beiträge" },
+  { who: `redaktion@${DOMAIN}`, path: "/beitraege/neu", name: "Neuer Beitrag" },
+  { who: `redaktion@${DOMAIN}`, path: "/kalender", name: "Kalender" },
+  { who: `kommunikation@${DOMAIN}`, path: "/freigaben", name: "Freigaben" },
+  { who: `kommunikation@${DOMAIN}`, path: "/krisenmodus", name: "Krisenmodus" },
+  { who: ADMIN, path: "/einstellungen/freigaberegeln", name: "Freigaberegeln" },
+  { who: ADMIN, path: "/einstellungen/kanaele", name: "Kanäle" },
+  { who: `datenschutz@${DOMAIN}`, path: "/einwilligungen", name: "Einwilligungen" },
+  { who: `datenschutz@${DOMAIN}`, path: "/einwilligungen/neu", name: "Einwilligung (neu)" },
+];
+
+for (const width of [1280, 375]) {
+  test(`axe on the work pages at ${width} px`, async ({ page }, testInfo) => {
+    await page.setViewportSize({ width, height: 900 });
+    let current = "";
+    for (const { who, path, name } of WORK_PAGES) {
+      if (who !== current) {
+        await page.context().clearCookies();
+        await login(page, who);
+        current = who;
+      }
+      await page.goto(path);
+      await settled(page, /./);
+      if (path === "/beitraege/neu") {
+        // With live compliance findings highlighted in the text.
+        await page.getByLabel("Text", { exact: true }).fill("Gute Besserung an Frau Yilmaz auf Station 3!");
+        await expect(page.locator("mark.finding-mark--block").first()).toBeVisible({ timeout: 15_000 });
+      }
+      if (path === "/einwilligungen") {
+        // The consent's detail with its posts and takedown status.
+        await expectNoA11yViolations(page, `${name} (${width} px)`);
+        await page.getByRole("link", { name: /Patient R\., Kardiologie 2026/ }).first().click();
+        await settled(page, /Patient R\./);
+        await expectNoA11yViolations(page, `Einwilligung (Detail, ${width} px)`);
+        continue;
+      }
+      await expectNoA11yViolations(page, `${name} (${width} px)`);
+      await page.screenshot({ path: testInfo.outputPath(`${path.replaceAll("/", "_")}-${width}.png`), fullPage: true });
+    }
+  });
+}
 
 test.describe("axe (WCAG 2 A/AA) at 375 px", () => {
   test.use({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
