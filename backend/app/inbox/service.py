@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.audit.service import audit_service
-from app.auth.permissions import ROLE_PERMISSIONS, Permission, Role
+from app.auth.permissions import ROLE_PERMISSIONS, Permission
 from app.auth.subject import AuthSubject, effective_permissions
 from app.channels.models import Channel
 from app.inbox.models import (
@@ -51,11 +51,11 @@ from app.kit.schemas import apply_update
 from app.kit.sql import for_update
 from app.kit.time import utc_now
 from app.notifications.models import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import notify, users_with
 from app.posts.models import Post
 from app.publishing.models import Publication
 from app.tenancy.models import Clinic
-from app.users.models import RoleAssignment, ScopeType, User
+from app.users.models import RoleAssignment, User
 
 INBOX_ROLES = frozenset(
     r for r, perms in ROLE_PERMISSIONS.items() if Permission.inbox_read in perms
@@ -363,43 +363,6 @@ class InboxService:
         await self._audit(session, subject, "inbox.note_added", thread, {"note_id": str(note.id)})
         return note
 
-    async def holders_of(
-        self, session: AsyncSession, role: Role, thread: InboxThread
-    ) -> list[uuid.UUID]:
-        """Active users holding ``role`` for the thread's clinic (organization, its region or
-        the clinic itself); for an organization-wide thread, at organization level."""
-        scope: ColumnElement[bool] = col(RoleAssignment.scope_type) == ScopeType.organization
-        if thread.clinic_id is not None:
-            clinic = await session.get(Clinic, thread.clinic_id)
-            scope = or_(
-                scope,
-                and_(
-                    col(RoleAssignment.scope_type) == ScopeType.clinic,
-                    col(RoleAssignment.scope_id) == thread.clinic_id,
-                ),
-            )
-            if clinic is not None and clinic.region_id is not None:
-                scope = or_(
-                    scope,
-                    and_(
-                        col(RoleAssignment.scope_type) == ScopeType.region,
-                        col(RoleAssignment.scope_id) == clinic.region_id,
-                    ),
-                )
-        statement = (
-            select(col(User.id))
-            .join(RoleAssignment, col(RoleAssignment.user_id) == col(User.id))
-            .where(
-                col(User.organization_id) == thread.organization_id,
-                col(User.is_active).is_(True),
-                col(RoleAssignment.organization_id) == thread.organization_id,
-                col(RoleAssignment.role) == role,
-                scope,
-            )
-            .distinct()
-        )
-        return sorted((await session.execute(statement)).scalars())
-
     async def escalate(
         self,
         session: AsyncSession,
@@ -414,7 +377,9 @@ class InboxService:
                 "body.role",
                 "An diese Rolle kann nicht eskaliert werden: sie sieht keinen Posteingang.",
             )
-        recipients = [u for u in await self.holders_of(session, data.role, thread)]
+        recipients = await users_with(
+            session, thread.organization_id, thread.clinic_id, [data.role]
+        )
         if not recipients:
             raise field_error("body.role", "Niemand hat diese Rolle für die Klinik.")
         thread.escalated_role = data.role.value
