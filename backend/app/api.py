@@ -24,6 +24,7 @@ from app.publishing.router import router as publishing_router
 from app.tenancy.router import clinics, organizations, regions
 from app.users.router import assignments_router, me_router, roles_router
 from app.users.router import router as users_router
+from app.webhooks.router import router as webhooks_router
 
 
 class Health(BaseModel):
@@ -69,5 +70,6 @@ for r in (
     approvals_router,
     consents_router,
     inbox_router,
+    webhooks_router,
 ):
     api_router.include_router(r)
