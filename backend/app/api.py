@@ -50,6 +50,7 @@ async def health(request: Request) -> Health | JSONResponse:
 api_router = APIRouter(prefix="/api/v1", responses={422: Unprocessable.doc()})
 for r in (
     health_router,
+    webhooks_router,  # early: platforms call it at volume, routes are matched in order
     auth_router,
     me_router,
     roles_router,
@@ -70,6 +71,5 @@ for r in (
     approvals_router,
     consents_router,
     inbox_router,
-    webhooks_router,
 ):
     api_router.include_router(r)
