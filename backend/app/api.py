@@ -24,6 +24,7 @@ from app.publishing.router import router as publishing_router
 from app.tenancy.router import clinics, organizations, regions
 from app.users.router import assignments_router, me_router, roles_router
 from app.users.router import router as users_router
+from app.webhooks.router import router as webhooks_router
 
 
 class Health(BaseModel):
@@ -49,6 +50,7 @@ async def health(request: Request) -> Health | JSONResponse:
 api_router = APIRouter(prefix="/api/v1", responses={422: Unprocessable.doc()})
 for r in (
     health_router,
+    webhooks_router,  # early: platforms call it at volume, routes are matched in order
     auth_router,
     me_router,
     roles_router,

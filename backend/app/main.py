@@ -107,6 +107,8 @@ def _sandbox_app(settings: Settings) -> ASGIApp:
         demo_world=True,
         demo_redirect_uris=[redirect_uri(settings, Platform.MASTODON)],
         date_header=False,  # uvicorn sends `Date` for the whole app
+        # Comments and messages made in the sandbox reach the inbox like Meta's webhooks.
+        webhook_url=f"{settings.base_url}/api/v1/webhooks/meta",
     )
     return create_sandbox(config)
 

@@ -22,6 +22,7 @@ from app.publishing.models import Publication, PublishingThrottle
 from app.tenancy.models import Clinic, Organization, Region
 from app.users.models import RoleAssignment, User
 from app.vault.models import DataKey
+from app.webhooks.models import WebhookEvent
 from app.worker.models import Job
 
 __all__ = [
@@ -61,5 +62,6 @@ __all__ = [
     "SlaPolicy",
     "User",
     "UserSession",
+    "WebhookEvent",
     "metadata",
 ]  # fmt: skip

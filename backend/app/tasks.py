@@ -5,4 +5,5 @@ import app.auth.tasks
 import app.channels.tasks
 import app.consent.tasks
 import app.publishing.tasks
+import app.webhooks.tasks
 import app.worker.tasks  # noqa: F401

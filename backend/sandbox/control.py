@@ -15,7 +15,17 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from sandbox.faults import CONTROL_PREFIX
-from sandbox.state import FaultRule, Sandbox, WebhookDelivery, _jsonable, parse_duration
+from sandbox.state import (
+    FaultRule,
+    GraphComment,
+    GraphMessage,
+    GraphPage,
+    GraphPost,
+    Sandbox,
+    WebhookDelivery,
+    _jsonable,
+    parse_duration,
+)
 
 
 class MastodonAccountIn(BaseModel):
@@ -99,6 +109,73 @@ class WebhookIn(BaseModel):
     """Defaults to the configured `webhook_url`."""
     object: str = "page"
     entry: list[dict[str, Any]]
+
+
+class CommentIn(BaseModel):
+    """A comment by a person on a Page post, then (by default) its signed `feed` webhook."""
+
+    page_id: str | None = None
+    """Default: the first Page."""
+    post_id: str | None = None
+    """Default: the Page's newest post (one is created when it has none)."""
+    parent_id: str | None = None
+    """A comment id to reply to; default the post (a top-level comment)."""
+    comment_id: str | None = None
+    """For `edited`/`remove`: the comment to change."""
+    verb: Literal["add", "edited", "remove"] = "add"
+    message: str = ""
+    from_id: str = "7001"
+    from_name: str = "Anna Beispiel"
+    deliver: bool = True
+    times: int = Field(default=1, ge=1, le=5)
+    """Deliver the same bytes this many times (Meta's duplicate deliveries)."""
+    bad_signature: bool = False
+    """Sign with a wrong secret (the receiver must refuse it)."""
+    url: str | None = None
+
+
+class MessageIn(BaseModel):
+    """A Messenger message from a person to a Page, then (by default) its signed webhook."""
+
+    page_id: str | None = None
+    sender_id: str = "7001"
+    text: str
+    deliver: bool = True
+    times: int = Field(default=1, ge=1, le=5)
+    bad_signature: bool = False
+    url: str | None = None
+
+
+async def _send(
+    sandbox: Sandbox, url: str | None, envelope: dict[str, Any], *, bad_signature: bool = False
+) -> dict[str, Any]:
+    """POST one Meta-style notification signed with `X-Hub-Signature-256` over the exact bytes
+    (non-ASCII kept as UTF-8, so a receiver that re-serialises fails the check)."""
+    state = sandbox.state
+    url = url or state.config.webhook_url
+    if not url:
+        raise HTTPException(422, "no webhook url configured")
+    raw = json.dumps(envelope, ensure_ascii=False).encode()
+    secret = state.config.graph_app_secret + ("-wrong" if bad_signature else "")
+    digest = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    signature = f"sha256={digest}"
+    status: int | None = None
+    error: str | None = None
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.post(
+                url,
+                content=raw,
+                headers={"content-type": "application/json", "x-hub-signature-256": signature},
+            )
+        status = reply.status_code
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    delivery = WebhookDelivery(
+        url=url, body=raw.decode(), signature=signature, status=status, error=error, at=state.now()
+    )
+    state.webhook_deliveries.append(delivery)
+    return dict(_jsonable(asdict(delivery)))
 
 
 def router(sandbox: Sandbox) -> APIRouter:
@@ -271,38 +348,112 @@ def router(sandbox: Sandbox) -> APIRouter:
     @api.post("/webhooks/deliver")
     async def deliver(body: WebhookIn) -> dict[str, Any]:
         """POST a Meta-style notification signed with `X-Hub-Signature-256` over the exact bytes."""
+        return await _send(sandbox, body.url, {"object": body.object, "entry": body.entry})
+
+    def page_for(page_id: str | None) -> GraphPage:
+        pages = sandbox.state.graph_pages
+        page = pages.get(page_id) if page_id else next(iter(pages.values()), None)
+        if page is None:
+            raise HTTPException(404, "unknown page")
+        return page
+
+    @api.post("/graph/comments")
+    async def comment(body: CommentIn) -> dict[str, Any]:
+        """Create (or edit/remove) a comment on a Page post and deliver its `feed` webhook."""
         state = sandbox.state
-        url = body.url or state.config.webhook_url
-        if not url:
-            raise HTTPException(422, "no webhook url configured")
-        raw = json.dumps({"object": body.object, "entry": body.entry}, ensure_ascii=False).encode()
-        digest = hmac.new(state.config.graph_app_secret.encode(), raw, hashlib.sha256).hexdigest()
-        signature = f"sha256={digest}"
-        status: int | None = None
-        error: str | None = None
-        try:
-            async with httpx.AsyncClient(timeout=5) as client:
-                reply = await client.post(
-                    url,
-                    content=raw,
-                    headers={
-                        "content-type": "application/json",
-                        "x-hub-signature-256": signature,
-                    },
+        page = page_for(body.page_id)
+        now = state.now()
+        if body.verb == "add":
+            post_id = body.post_id or next(
+                (p.id for p in reversed(state.graph_posts.values()) if p.page_id == page.id), None
+            )
+            if post_id is None:
+                post = GraphPost(
+                    id=f"{page.id}_{state.graph_id()}", page_id=page.id, kind="feed",
+                    message="Beitrag", link=None, image_url=None, published=True,
+                    created_at=now,
+                )  # fmt: skip
+                state.graph_posts[post.id] = post
+                post_id = post.id
+            elif post_id not in state.graph_posts:
+                raise HTTPException(404, "unknown post")
+            item = GraphComment(
+                id=f"{post_id.split('_')[-1]}_{state.graph_id()}", page_id=page.id,
+                post_id=post_id, parent_id=body.parent_id or post_id, from_id=body.from_id,
+                from_name=body.from_name, message=body.message, created_at=now,
+            )  # fmt: skip
+            state.graph_comments[item.id] = item
+        else:
+            found = state.graph_comments.get(body.comment_id or "")
+            if found is None:
+                raise HTTPException(404, "unknown comment")
+            item = found
+            if body.verb == "edited":
+                item.message = body.message
+            else:
+                del state.graph_comments[item.id]
+        value: dict[str, Any] = {
+            "item": "comment", "verb": body.verb, "comment_id": item.id,
+            "post_id": item.post_id, "parent_id": item.parent_id,
+            "from": {"id": item.from_id, "name": item.from_name},
+            "created_time": int(item.created_at.timestamp()),
+        }  # fmt: skip
+        if body.verb != "remove":
+            value["message"] = item.message
+        envelope = {
+            "object": "page",
+            "entry": [
+                {
+                    "id": page.id,
+                    "time": int(now.timestamp()),
+                    "changes": [{"field": "feed", "value": value}],
+                }
+            ],
+        }
+        deliveries = []
+        if body.deliver:
+            for _ in range(body.times):
+                deliveries.append(
+                    await _send(sandbox, body.url, envelope, bad_signature=body.bad_signature)
                 )
-            status = reply.status_code
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        delivery = WebhookDelivery(
-            url=url,
-            body=raw.decode(),
-            signature=signature,
-            status=status,
-            error=error,
-            at=state.now(),
-        )
-        state.webhook_deliveries.append(delivery)
-        return dict(_jsonable(asdict(delivery)))
+        return {"comment": _jsonable(asdict(item)), "deliveries": deliveries}
+
+    @api.post("/graph/messages")
+    async def message(body: MessageIn) -> dict[str, Any]:
+        """A person's Messenger message to a Page and its `messaging` webhook."""
+        state = sandbox.state
+        page = page_for(body.page_id)
+        now = state.now()
+        item = GraphMessage(
+            mid=f"m_{state.graph_id()}", page_id=page.id, sender_id=body.sender_id,
+            recipient_id=page.id, text=body.text, created_at=now,
+        )  # fmt: skip
+        state.graph_messages[item.mid] = item
+        millis = int(now.timestamp() * 1000)
+        envelope = {
+            "object": "page",
+            "entry": [
+                {
+                    "id": page.id,
+                    "time": millis,
+                    "messaging": [
+                        {
+                            "sender": {"id": item.sender_id},
+                            "recipient": {"id": page.id},
+                            "timestamp": millis,
+                            "message": {"mid": item.mid, "text": item.text},
+                        }
+                    ],
+                }
+            ],
+        }
+        deliveries = []
+        if body.deliver:
+            for _ in range(body.times):
+                deliveries.append(
+                    await _send(sandbox, body.url, envelope, bad_signature=body.bad_signature)
+                )
+        return {"message": _jsonable(asdict(item)), "deliveries": deliveries}
 
     @api.post("/webhooks/echo")
     async def echo(request: Request) -> dict[str, Any]:

@@ -363,6 +363,32 @@ class WebhookDelivery:
 
 
 @dataclass
+class GraphComment:
+    """A comment on a Page post (``parent_id`` = the post, or a comment for a reply)."""
+
+    id: str
+    page_id: str
+    post_id: str
+    parent_id: str
+    from_id: str
+    from_name: str
+    message: str
+    created_at: datetime
+
+
+@dataclass
+class GraphMessage:
+    """A Messenger message between a person (PSID) and a Page."""
+
+    mid: str
+    page_id: str
+    sender_id: str
+    recipient_id: str
+    text: str
+    created_at: datetime
+
+
+@dataclass
 class DeleteCall:
     """One DELETE that reached a platform handler (authenticated): what it asked to delete and
     whether something was deleted (False: already gone or unknown, answered 404). Takedown
@@ -400,6 +426,8 @@ class SandboxState:
     linkedin_organizations: dict[str, LinkedInOrganization] = field(default_factory=dict)
     linkedin_images: dict[str, LinkedInImage] = field(default_factory=dict)
     linkedin_posts: dict[str, LinkedInPost] = field(default_factory=dict)
+    graph_comments: dict[str, GraphComment] = field(default_factory=dict)
+    graph_messages: dict[str, GraphMessage] = field(default_factory=dict)
     webhook_deliveries: list[WebhookDelivery] = field(default_factory=list)
     webhook_inbox: list[dict[str, Any]] = field(default_factory=list)
     in_flight: dict[str, int] = field(default_factory=dict)
@@ -586,6 +614,8 @@ class SandboxState:
                 "pages": dump(self.graph_pages),
                 "instagram_accounts": [{"id": k, "username": v} for k, v in self.ig_users.items()],
                 "posts": dump(self.graph_posts),
+                "comments": dump(self.graph_comments),
+                "messages": dump(self.graph_messages),
                 "ig_containers": dump(self.ig_containers),
                 "ig_media": dump(self.ig_media),
             },

@@ -27,6 +27,8 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/password-reset"),
     ("GET", "/api/v1/channels/callback/{platform}"),  # the platforms redirect browsers here
     ("GET", "/api/v1/media/public/{media_id}"),  # HMAC-signed, 1 h URLs Meta fetches images by
+    ("GET", "/api/v1/webhooks/meta"),  # Meta's subscription handshake (verify token)
+    ("POST", "/api/v1/webhooks/meta"),  # signed deliveries (X-Hub-Signature-256)
 }
 
 

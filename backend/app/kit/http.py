@@ -21,6 +21,8 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/media", UPLOAD_MAX_BYTES + 64 * 1024),
     # Signed consent documents (PUT /api/v1/consents/{id}/document, at most 10 MiB).
     ("/api/v1/consents", 10 * MiB + 64 * 1024),
+    # Meta batches up to 1,000 updates into one signed webhook delivery.
+    ("/api/v1/webhooks", 4 * MiB),
 )
 """Per path prefix (whole segments) the largest request body; every other path gets
 ``MAX_BODY_BYTES`` (SEC-16: JSON ≤ 1 MiB)."""

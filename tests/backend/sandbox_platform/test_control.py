@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -151,6 +152,74 @@ class TestWebhooks:
         ).hexdigest()
         assert received["signature"] == f"sha256={expected}"
         assert "💐" in received["body"]
+
+
+class TestCommentAndMessageWebhooks:
+    def echo(self, sandbox_server: SandboxServer) -> str:
+        return sandbox_server.base_url + "/_control/webhooks/echo"
+
+    def test_comment_is_created_and_delivered_signed(self, sandbox_server: SandboxServer) -> None:
+        control = sandbox_server.control
+        result = control.graph_comment(
+            message="Wann ist Besuchszeit? 🙂", url=self.echo(sandbox_server)
+        )
+
+        [delivery] = result["deliveries"]
+        assert delivery["status"] == 200
+        [received] = control.state()["webhooks"]["inbox"]
+        body = received["body"].encode()
+        expected = hmac.new(b"sandbox-app-secret", body, hashlib.sha256).hexdigest()
+        assert received["signature"] == f"sha256={expected}"
+        envelope = json.loads(body)
+        [entry] = envelope["entry"]
+        value = entry["changes"][0]["value"]
+        page = control.state()["graph"]["pages"][0]
+        assert envelope["object"] == "page"
+        assert entry["id"] == page["id"]
+        assert value["comment_id"] == result["comment"]["id"]
+        assert value["post_id"] == value["parent_id"] == result["comment"]["post_id"]
+        assert value["message"] == "Wann ist Besuchszeit? 🙂"
+        assert control.state()["graph"]["comments"][0]["id"] == value["comment_id"]
+
+    def test_twice_and_bad_signature(self, sandbox_server: SandboxServer) -> None:
+        control = sandbox_server.control
+        control.graph_comment(
+            message="Hallo", times=2, bad_signature=True, url=self.echo(sandbox_server)
+        )
+
+        first, second = control.state()["webhooks"]["inbox"]
+        assert first == second
+        good = hmac.new(b"sandbox-app-secret", first["body"].encode(), hashlib.sha256).hexdigest()
+        assert first["signature"] != f"sha256={good}"
+
+    def test_edit_and_remove(self, sandbox_server: SandboxServer) -> None:
+        control = sandbox_server.control
+        url = self.echo(sandbox_server)
+        created = control.graph_comment(message="Hallo", url=url)["comment"]
+        control.graph_comment(verb="edited", comment_id=created["id"], message="Hallo!", url=url)
+        control.graph_comment(verb="remove", comment_id=created["id"], url=url)
+
+        verbs = [
+            json.loads(r["body"])["entry"][0]["changes"][0]["value"]["verb"]
+            for r in control.state()["webhooks"]["inbox"]
+        ]
+        assert verbs == ["add", "edited", "remove"]
+        assert control.state()["graph"]["comments"] == []
+
+    def test_messenger_message(self, sandbox_server: SandboxServer) -> None:
+        control = sandbox_server.control
+        result = control.graph_message(
+            text="Termin?", sender_id="psid-9", url=self.echo(sandbox_server)
+        )
+
+        [received] = control.state()["webhooks"]["inbox"]
+        [event] = json.loads(received["body"])["entry"][0]["messaging"]
+        assert event["sender"] == {"id": "psid-9"}
+        assert event["message"] == {"mid": result["message"]["mid"], "text": "Termin?"}
+
+    def test_without_url_is_refused(self, sandbox_server: SandboxServer) -> None:
+        with pytest.raises(httpx.HTTPStatusError):
+            sandbox_server.control.graph_comment(message="Hallo")
 
 
 def test_post_page_404_for_unknown(sandbox_server: SandboxServer) -> None:
