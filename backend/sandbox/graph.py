@@ -18,8 +18,9 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
+from sandbox.oauth import redirect_with_code
 from sandbox.params import Params, read_params
 from sandbox.state import (
     AuthCode,
@@ -249,11 +250,7 @@ def router(sandbox: Sandbox) -> APIRouter:
             code_challenge=None,
         )
         st().auth_codes[code.code] = code
-        query = {"code": code.code}
-        if q.get("state") is not None:
-            query["state"] = q["state"]
-        separator = "&" if "?" in redirect_uri else "?"
-        return RedirectResponse(redirect_uri + separator + urlencode(query), status_code=302)
+        return redirect_with_code(redirect_uri, code.code, q.get("state"))
 
     @api.get("/oauth/access_token")
     async def access_token(request: Request) -> Response:

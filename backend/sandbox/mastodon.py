@@ -14,11 +14,11 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
+from sandbox.oauth import redirect_with_code
 from sandbox.params import read_params
 from sandbox.state import (
     AuthCode,
@@ -293,11 +293,7 @@ def router(sandbox: Sandbox) -> APIRouter:
         st().auth_codes[code.code] = code
         if redirect_uri == OOB:
             return HTMLResponse(f"<p>Autorisierungscode: <code>{code.code}</code></p>")
-        query = {"code": code.code}
-        if q.get("state") is not None:
-            query["state"] = q["state"]
-        separator = "&" if "?" in redirect_uri else "?"
-        return RedirectResponse(redirect_uri + separator + urlencode(query), status_code=302)
+        return redirect_with_code(redirect_uri, code.code, q.get("state"))
 
     @api.post("/oauth/token")
     async def token(request: Request) -> Response:
