@@ -8,9 +8,9 @@ One iteration works one batch in three kinds of transaction, however large the b
    → ``paused``; a usage block on the app or account (``throttle``) → deferred, not an
    attempt; an account or platform at its concurrency cap → left for later.
 2. **prepare** (one transaction): the leased rows are locked and re-checked (still ours), posts,
-   channels, variants, media and credentials loaded in bulk, then each publication is **armed**:
-   crisis re-read after the row lock (FEAT-6), the per-publication :meth:`Publisher.preflight`
-   step, usage blocks and caps across workers, and ``attempt_started_at`` stored — only after
+   channels, variants, media and credentials loaded in bulk, the compliance re-check run on facts
+   loaded once for the batch, then each publication is **armed**: crisis re-read after the row
+   lock (FEAT-6), usage blocks and caps across workers, and ``attempt_started_at`` stored — only after
    this commit is the one visible call made, outside any transaction, concurrently up to
    ``publish_concurrency``. An earlier attempt of unknown outcome (``attempt_started_at`` set,
    no platform id) is reconciled first with ``Connector.lookup`` (found → ``published``;
@@ -480,9 +480,9 @@ class Publisher:
 
     async def _prepare(self, publication_ids: list[uuid.UUID]) -> list[Attempt]:
         """One transaction for the batch: lock the rows still ours, load posts, channels,
-        variants, media and credentials in bulk, settle what cannot be published, run the
-        pre-flight step and arm the rest (attempts of unknown outcome are armed after their
-        reconciliation)."""
+        variants, media and credentials in bulk, settle what cannot be published (withdrawn,
+        disconnected, blocked by the compliance re-check) and arm the rest (attempts of unknown
+        outcome are armed after their reconciliation)."""
         async with self.database.session_scope() as session:
             statement = (
                 select(Publication)
@@ -675,20 +675,11 @@ class Publisher:
 
     # ----- arm: the intent is committed right before the visible call -----
 
-    async def preflight(
-        self, session: AsyncSession, attempt: Attempt, publication: Publication
-    ) -> bool:
-        """Right before publishing this publication: the one place for per-publication checks
-        that must hold at the moment of the call (the row is locked and ours, crisis checked,
-        nothing called yet). A check that fails settles the publication with
-        ``settle(..., batch=True)`` and returns False; True lets the call go ahead."""
-        return True
-
     async def _arm_in(
         self, session: AsyncSession, attempts: list[tuple[Attempt, Publication]]
     ) -> list[Attempt]:
         """Arm publications whose rows this transaction has locked: re-check crisis (once per
-        clinic), run the pre-flight step, respect usage blocks and concurrency caps (cap rows
+        clinic), respect usage blocks and concurrency caps (cap rows
         locked, calls in flight counted across workers), then store ``attempt_started_at``."""
         if not attempts:
             return []
@@ -700,8 +691,7 @@ class Publisher:
                 publication.attempt_started_at = None  # reconciled or never started
                 await self._paused_by_crisis(session, publication, batch=True)
                 continue
-            if await self.preflight(session, attempt, publication):
-                ready.append((attempt, publication))
+            ready.append((attempt, publication))
         if not ready:
             return []
         scopes: set[str] = set()
